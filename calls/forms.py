@@ -1,0 +1,102 @@
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import DateInput, DateTimeField
+
+from .enums import CancellationGround
+from .models import AnnualProgramme, Call, Criterion, PublicTask
+
+
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = AnnualProgramme
+        fields = ["year", "title", "resolution", "adopted_on", "objectives"]
+        widgets = {"adopted_on": DateInput(), "objectives": forms.Textarea(attrs={"rows": 4})}
+
+
+class TaskForm(forms.ModelForm):
+    class Meta:
+        model = PublicTask
+        fields = [
+            "programme",
+            "number",
+            "title",
+            "description",
+            "sphere",
+            "form",
+            "mode",
+            "planned_funds",
+            "planned_quarter",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class CallForm(forms.ModelForm):
+    offer_deadline = DateTimeField(label=_("offer deadline"), required=False)
+    published_bip_at = DateTimeField(label=_("published in BIP"), required=False)
+    published_board_at = DateTimeField(label=_("posted on the notice board"), required=False)
+    published_website_at = DateTimeField(label=_("published on the website"), required=False)
+
+    class Meta:
+        model = Call
+        fields = [
+            "task",
+            "reference",
+            "title",
+            "task_type",
+            "funds",
+            "award_rules",
+            "realisation_start",
+            "realisation_end",
+            "realisation_conditions",
+            "offer_deadline",
+            "procedure",
+            "decision_by",
+            "max_grant_share_percent",
+            "max_admin_cost_percent",
+            "min_score",
+            "published_bip_at",
+            "published_board_at",
+            "published_website_at",
+        ]
+        widgets = {
+            "realisation_start": DateInput(),
+            "realisation_end": DateInput(),
+            "decision_by": DateInput(),
+            "task_type": forms.Textarea(attrs={"rows": 2}),
+            "award_rules": forms.Textarea(attrs={"rows": 4}),
+            "realisation_conditions": forms.Textarea(attrs={"rows": 4}),
+            "procedure": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["task"].queryset = PublicTask.objects.select_related("programme").order_by(
+            "-programme__year", "number"
+        )
+
+
+CriterionFormSet = inlineformset_factory(
+    Call,
+    Criterion,
+    fields=["name", "description", "max_points", "position"],
+    extra=1,
+    can_delete=True,
+    widgets={"description": forms.Textarea(attrs={"rows": 2})},
+)
+
+
+class CancelForm(forms.Form):
+    ground = forms.ChoiceField(
+        label=_("ground (art. 18a)"), choices=CancellationGround.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(label=_("reason (published)"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+
+
+class YearForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Programme year"), coerce=int)
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, y) for y in years]

@@ -1,0 +1,80 @@
+"""Who may do what with programmes, tasks and calls: role AND state, each denial with a reason.
+
+The same checks serve HTML views, the API, querysets and the transition runner.
+"""
+
+import rules
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.permissions import ALLOW, deny, first_denial
+from core.roles import is_approver, is_official
+
+from .enums import CallStatus
+
+is_official_pred = rules.predicate(is_official, name="is_official")
+is_approver_pred = rules.predicate(is_approver, name="is_approver")
+is_staff_pred = is_official_pred | is_approver_pred
+
+NOT_STAFF = _("Only officials of the NGO Centre may do this.")
+NOT_APPROVER = _("Only the mayor or a deputy (approver) may do this.")
+NOT_STAFF_OR_APPROVER = _("Only officials or the approver may do this.")
+
+
+def _is_system(user):
+    """Scheduled work (beat) runs with no user."""
+    return user is None
+
+
+def can_manage_programme(user, obj=None):
+    return first_denial((is_official(user), NOT_STAFF))
+
+
+def can_edit_call(user, call=None):
+    if not is_official(user):
+        return deny(NOT_STAFF)
+    if call is not None and call.pk and call.status != CallStatus.DRAFT:
+        return deny(_("An announced call cannot be edited; cancel it and announce a new one if it must change."))
+    return ALLOW
+
+
+def can_view_call(user, call):
+    if call.status != CallStatus.DRAFT or is_staff_pred(user):
+        return ALLOW
+    return deny(_("This call has not been announced yet."))
+
+
+def visible_calls_q(user):
+    """The queryset filter matching :func:`can_view_call`."""
+    if is_staff_pred(user):
+        return Q()
+    return ~Q(status=CallStatus.DRAFT)
+
+
+def _official(user, call):
+    return first_denial((is_official(user), NOT_STAFF))
+
+
+def _approver(user, call):
+    return first_denial((is_approver(user), NOT_APPROVER))
+
+
+def _official_or_approver(user, call):
+    return first_denial((is_staff_pred(user), NOT_STAFF_OR_APPROVER))
+
+
+def _system_or_official(user, call):
+    return first_denial((_is_system(user) or is_official(user), NOT_STAFF))
+
+
+CALL_TRANSITION_CHECKS = {
+    "announce": _official,
+    "close": _system_or_official,
+    "start_evaluation": _official,
+    "resolve": _approver,
+    "complete": _official,
+    "cancel": _official_or_approver,
+}
+
+rules.add_perm("calls.manage_programme", is_official_pred)
+rules.add_perm("calls.view_panel", is_staff_pred)

@@ -1,0 +1,45 @@
+"""Reads for the programme, tasks and calls; every query shape here is constant in the row count."""
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from .enums import CallStatus
+from .models import AnnualProgramme, Call, PublicTask
+from .rules import visible_calls_q
+
+
+def programme_years():
+    return list(AnnualProgramme.objects.order_by("-year").values_list("year", flat=True))
+
+
+def programme_for_year(year):
+    return AnnualProgramme.objects.filter(year=year).first()
+
+
+def programme_tasks(*, programme, user=None):
+    """The programme's tasks with sphere and the calls ``user`` may see (two queries)."""
+    calls = Call.objects.filter(visible_calls_q(user)).order_by("offer_deadline", "pk")
+    return list(
+        PublicTask.objects.filter(programme=programme)
+        .select_related("sphere")
+        .prefetch_related(Prefetch("calls", queryset=calls, to_attr="visible_calls"))
+    )
+
+
+def programme_totals(tasks):
+    planned = sum((t.planned_funds for t in tasks), start=0)
+    return {"tasks": len(tasks), "planned_funds": planned}
+
+
+def open_calls(*, now=None):
+    """Calls accepting offers now, soonest deadline first."""
+    now = now or timezone.now()
+    return list(
+        Call.objects.filter(status=CallStatus.ANNOUNCED, offer_deadline__gt=now)
+        .select_related("task__sphere", "task__programme")
+        .order_by("offer_deadline")
+    )
+
+
+def call_list(*, user):
+    return Call.objects.filter(visible_calls_q(user)).select_related("task__sphere", "task__programme")

@@ -1,0 +1,204 @@
+"""Writes for programmes, tasks and calls. Each function is one transaction and says its effects."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.errors import DomainError
+from core.models import StoredDocument
+from core.pdf import render_pdf
+from core.permissions import require
+from core.transitions import run_transition
+from notifications.enums import Channel
+from notifications.models import MediaOutlet
+from notifications.services import outbox_write
+from organisations.models import Organisation
+
+from .announcement import announcement_problems, same_type_grants
+from .enums import STATUTORY_CRITERIA_DEFAULT_POINTS, StatutoryCriterion, TaskForm
+from .models import AnnualProgramme, Call, Criterion, PublicTask
+from .rules import CALL_TRANSITION_CHECKS, can_edit_call, can_manage_programme
+
+
+def _save(instance, data):
+    """Apply ``data`` to ``instance``, validate the model, save; validation errors become DomainError."""
+    for field, value in data.items():
+        setattr(instance, field, value)
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        raise DomainError(_("Please correct the errors below."), errors=exc.message_dict) from exc
+    instance.save()
+    return instance
+
+
+def programme_save(*, actor, data, programme=None):
+    """Create or update a programme. Effects: one row."""
+    require(can_manage_programme(actor, programme))
+    with transaction.atomic():
+        return _save(programme or AnnualProgramme(), data)
+
+
+def task_save(*, actor, data, task=None):
+    """Create or update a planned public task. Effects: one row."""
+    require(can_manage_programme(actor, task))
+    with transaction.atomic():
+        return _save(task or PublicTask(), data)
+
+
+def _default_criteria(call):
+    statutory = [c for c in StatutoryCriterion if c != StatutoryCriterion.OWN_FUNDS or call.form == TaskForm.SUPPORTING]
+    Criterion.objects.bulk_create(
+        Criterion(
+            call=call, statutory=c, name=str(c.label), max_points=STATUTORY_CRITERIA_DEFAULT_POINTS[c], position=i
+        )
+        for i, c in enumerate(statutory, start=1)
+    )
+
+
+def call_save(*, actor, data, call=None):
+    """Create or update a draft call. A new call gets the statutory criteria (art. 15 ust. 1)."""
+    require(can_edit_call(actor, call))
+    with transaction.atomic():
+        is_new = call is None
+        if is_new:
+            call = Call(created_by=actor)
+        _save(call, data)
+        if is_new:
+            _default_criteria(call)
+        return call
+
+
+def criteria_save(*, actor, call, formset):
+    """Save a criteria formset of a draft call."""
+    require(can_edit_call(actor, call))
+    with transaction.atomic():
+        formset.save()
+        if not call.criteria.exists():
+            raise DomainError(_("A call needs at least one criterion."), errors={"__all__": [_("Add a criterion.")]})
+
+
+def announcement_context(call):
+    criteria = list(call.criteria.all())
+    return {
+        "call": call,
+        "task": call.task,
+        "programme": call.task.programme,
+        "criteria": criteria,
+        "max_total": sum(c.max_points for c in criteria),
+        "same_type_grants": same_type_grants(call),
+    }
+
+
+def call_announcement_pdf(call) -> bytes:
+    from django.conf import settings
+
+    return render_pdf(
+        "calls/announcement_pdf.html",
+        {**announcement_context(call), "authority": settings.AUTHORITY_NAME, "office": settings.AUTHORITY_OFFICE},
+    )
+
+
+def _announcement_notices(call):
+    context = {"call": call, "task": call.task}
+    for outlet in MediaOutlet.objects.filter(active=True, wants_calls=True):
+        outbox_write(
+            event="call_announced",
+            channel=Channel.MEDIA,
+            recipient=outlet.email,
+            template="call_announced_media",
+            context={**context, "outlet": outlet},
+            dedupe_key=f"call_announced:{call.pk}:media:{outlet.pk}",
+        )
+    organisations = Organisation.objects.filter(wants_call_notices=True, spheres=call.task.sphere_id).exclude(email="")
+    for organisation in organisations:
+        outbox_write(
+            event="call_announced",
+            recipient=organisation.email,
+            template="call_announced",
+            context={**context, "organisation": organisation},
+            dedupe_key=f"call_announced:{call.pk}:organisation:{organisation.pk}",
+        )
+
+
+def call_announce(*, call, actor):
+    """Announce a draft call.
+
+    Refuses (DomainError with per-field messages) a call missing any art. 13 item or whose deadline
+    is shorter than the minimum offer period. Effects, in one transaction: the announcement PDF is
+    rendered and stored with its SHA-256, status → announced, a StatusChange row, and outbox
+    notices to media outlets and to organisations working in the call's sphere.
+    """
+    with transaction.atomic():
+        call = Call.objects.select_for_update().select_related("task__programme", "task__sphere").get(pk=call.pk)
+        require(CALL_TRANSITION_CHECKS["announce"](actor, call))
+        problems = announcement_problems(call)
+        if problems:
+            raise DomainError(_("The call cannot be announced yet."), code="announcement_incomplete", errors=problems)
+        document = StoredDocument.store(kind="call_announcement", content=call_announcement_pdf(call))
+        return run_transition(
+            obj=call,
+            name="announce",
+            actor=actor,
+            checks=CALL_TRANSITION_CHECKS,
+            kwargs={"document": document},
+            data={"sha256": document.sha256},
+            within=_announcement_notices,
+        )
+
+
+def call_transition(*, call, name, actor, reason=""):
+    """Run a call transition that has no parameters (close, start_evaluation, resolve, complete)."""
+    if name not in {"close", "start_evaluation", "resolve", "complete"}:
+        raise DomainError(_("Unknown action."), code="unknown_transition")
+    return run_transition(obj=call, name=name, actor=actor, checks=CALL_TRANSITION_CHECKS, reason=reason)
+
+
+def _cancellation_notices(call):
+    for outlet in MediaOutlet.objects.filter(active=True, wants_calls=True):
+        outbox_write(
+            event="call_cancelled",
+            channel=Channel.MEDIA,
+            recipient=outlet.email,
+            template="call_cancelled_media",
+            context={"call": call, "outlet": outlet},
+            dedupe_key=f"call_cancelled:{call.pk}:media:{outlet.pk}",
+        )
+
+
+def call_cancel(*, call, actor, ground, reason):
+    """Cancel a competition (art. 18a) on one of its two grounds, with the reason on the record.
+
+    Effects: status → cancelled, a StatusChange row with ground and reason, notices to media.
+    """
+    errors = {}
+    if ground not in {"no_offers", "no_valid_offers"}:
+        errors["ground"] = [_("Choose the ground for cancellation (art. 18a).")]
+    if not (reason or "").strip():
+        errors["reason"] = [_("Give the reason; it is published with the cancellation.")]
+    if errors:
+        raise DomainError(_("The call cannot be cancelled without a ground and a reason."), errors=errors)
+    return run_transition(
+        obj=call,
+        name="cancel",
+        actor=actor,
+        checks=CALL_TRANSITION_CHECKS,
+        reason=reason,
+        data={"ground": ground},
+        kwargs={"ground": ground},
+        within=_cancellation_notices,
+    )
+
+
+def calls_close_due(*, now=None):
+    """Close every announced call whose deadline has passed (the beat task). Returns the count."""
+    from django.utils import timezone
+
+    from .enums import CallStatus
+
+    now = now or timezone.now()
+    closed = 0
+    for call in Call.objects.filter(status=CallStatus.ANNOUNCED, offer_deadline__lte=now).order_by("pk"):
+        call_transition(call=call, name="close", actor=None, reason=_("Offer deadline passed."))
+        closed += 1
+    return closed

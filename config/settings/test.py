@@ -1,0 +1,32 @@
+"""Tests: real PostgreSQL and a Redis server owned by the test run (tests/conftest.py starts it)."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, env
+
+SECRET_KEY = "test-only"
+DEBUG = False
+DATABASES = {
+    "default": env.db("TEST_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/pozytek"),
+}
+REDIS_URL = env("TEST_REDIS_URL", default="redis://127.0.0.1:6390/0")
+CELERY_BROKER_URL = REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = False
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 30,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 3,
+    "unacked_restore_interval": 2,
+    "unacked_restore_throttle": 1,
+}
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = "127.0.0.1"
+EMAIL_PORT = env.int("EMAIL_PORT", default=2525)
+EMAIL_TIMEOUT = 5
+OUTBOX_SWEEP_AFTER_SECONDS = 0
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "var" / "test-media"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LANGUAGE_CODE = "pl"

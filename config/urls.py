@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from calls.api import CallViewSet, ProgrammeViewSet, TaskViewSet
+from calls.urls import panel_patterns
+
+router = DefaultRouter()
+router.register("programmes", ProgrammeViewSet, basename="programme")
+router.register("tasks", TaskViewSet, basename="task")
+router.register("calls", CallViewSet, basename="call")
+
+urlpatterns = [
+    path("", include("calls.urls")),
+    path("panel/", include(panel_patterns)),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]
+
+admin.site.has_permission = lambda request: request.user.is_active and request.user.is_superuser
+
+handler404 = "core.views.error_404"
+handler500 = "core.views.error_500"

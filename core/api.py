@@ -1,0 +1,53 @@
+"""REST glue: errors as JSON with a stable code, transitions as POST actions."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from rest_framework import exceptions, permissions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import DomainError
+from .roles import is_approver, is_official
+
+
+def _flatten(detail):
+    if isinstance(detail, dict):
+        return {key: [str(m) for m in (value if isinstance(value, list) else [value])] for key, value in detail.items()}
+    if isinstance(detail, list):
+        return {"__all__": [str(m) for m in detail]}
+    return {"__all__": [str(detail)]}
+
+
+def exception_handler(exc, context):
+    """Every error is ``{"code", "message", "errors"}``; bad input is a 4xx with a human message."""
+    if isinstance(exc, DomainError):
+        return Response(exc.as_dict(), status=exc.status)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(_("Not found."))
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _flatten(exc.detail)
+        body = {"code": "invalid", "message": _("The data sent is not valid."), "errors": errors}
+    else:
+        detail = getattr(exc, "detail", "")
+        code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+        body = {"code": code, "message": str(detail), "errors": {}}
+    response.data = body
+    return response
+
+
+class ReadOrStaffWrite(permissions.BasePermission):
+    """Anyone reads; only officials and the approver write (the service then checks the exact rule)."""
+
+    message = _lazy("Only officials or the approver may change this.")
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return is_official(request.user) or is_approver(request.user)

@@ -1,0 +1,67 @@
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from core.models import TimeStampedModel
+
+from .enums import Channel, DeliveryStatus
+
+
+class OutboxMessage(models.Model):
+    """A notice, written in the transaction of the change that causes it, delivered after commit.
+
+    Subject and bodies are rendered at creation, so what is sent is what the event said then.
+    ``dedupe_key`` is unique: firing the same event twice writes one row.
+    """
+
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.EMAIL)
+    event = models.CharField(_("event"), max_length=64)
+    recipient = models.EmailField(_("recipient"))
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    dedupe_key = models.CharField(_("deduplication key"), max_length=200, unique=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+
+    def __str__(self):
+        return f"{self.event} → {self.recipient} ({self.status})"
+
+    @property
+    def message_id(self):
+        """A stable Message-ID from the dedupe key: a re-sent notice is recognisably the same mail."""
+        digest = hashlib.sha256(self.dedupe_key.encode()).hexdigest()[:40]
+        return f"<{digest}@{settings.MESSAGE_ID_DOMAIN}>"
+
+
+class MediaOutlet(TimeStampedModel):
+    """A local newsroom that receives news of calls and results (with its consent)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"))
+    wants_calls = models.BooleanField(_("news of calls"), default=True)
+    wants_results = models.BooleanField(_("news of results"), default=True)
+    consent_at = models.DateTimeField(_("consent given"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("media outlet")
+        verbose_name_plural = _("media outlets")
+
+    def __str__(self):
+        return self.name
