@@ -1,5 +1,7 @@
 """Reads for the programme, tasks and calls; every query shape here is constant in the row count."""
 
+import re
+
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -16,14 +18,23 @@ def programme_for_year(year):
     return AnnualProgramme.objects.filter(year=year).first()
 
 
+def _natural(number):
+    """Sort key for task numbers as people read them: 2 before 10, 1.2 before 1.10."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", number or "")]
+
+
 def programme_tasks(*, programme, user=None):
-    """The programme's tasks with sphere and the calls ``user`` may see (two queries)."""
+    """The programme's tasks in their numbered order, with sphere and the calls ``user`` may see.
+
+    Two queries whatever the number of tasks.
+    """
     calls = Call.objects.filter(visible_calls_q(user)).order_by("offer_deadline", "pk")
-    return list(
+    tasks = (
         PublicTask.objects.filter(programme=programme)
         .select_related("sphere")
         .prefetch_related(Prefetch("calls", queryset=calls, to_attr="visible_calls"))
     )
+    return sorted(tasks, key=lambda t: (_natural(t.number), t.pk))
 
 
 def programme_totals(tasks):
