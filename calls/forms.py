@@ -15,7 +15,7 @@ class ProgrammeForm(forms.ModelForm):
         widgets = {"adopted_on": DateInput(), "objectives": forms.Textarea(attrs={"rows": 4})}
 
 
-class TaskForm(forms.ModelForm):
+class PublicTaskForm(forms.ModelForm):
     class Meta:
         model = PublicTask
         fields = [

@@ -12,7 +12,7 @@ from core.views import forbidden, staff_required
 
 from . import services
 from .announcement import announcement_problems, minimum_deadline
-from .forms import CallForm, CancelForm, CriterionFormSet, ProgrammeForm, TaskForm
+from .forms import CallForm, CancelForm, CriterionFormSet, ProgrammeForm, PublicTaskForm
 from .models import AnnualProgramme, Call, PublicTask
 from .rules import CALL_TRANSITION_CHECKS, can_edit_call, can_manage_programme
 
@@ -69,7 +69,7 @@ def task_edit(request, pk=None):
     if not decision:
         return forbidden(request, decision.reason)
     initial = {"programme": request.GET.get("programme")} if task is None else None
-    form = TaskForm(request.POST or None, instance=task, initial=initial)
+    form = PublicTaskForm(request.POST or None, instance=task, initial=initial)
     return _edit(
         request,
         form=form,
