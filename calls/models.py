@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -193,7 +195,7 @@ class Criterion(models.Model):
     name = models.CharField(_("criterion"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     max_points = models.DecimalField(
-        _("maximum points"), max_digits=5, decimal_places=2, validators=[MinValueValidator(0.01)]
+        _("maximum points"), max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
