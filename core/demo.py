@@ -158,7 +158,7 @@ def call_fields(task, *, deadline, published, funds):
     """Every art. 13 item of a call, filled in the way a real announcement would be."""
     return {
         "task": task,
-        "title": f"Otwarty konkurs ofert: {task.title}",
+        "title": task.title,
         "task_type": f"Zadanie publiczne z zakresu: {task.sphere.name_pl}. {task.title}.",
         "funds": funds,
         "award_rules": (
