@@ -2,8 +2,10 @@
 
 import re
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q, Sum
 from django.utils import timezone
+
+from applications.enums import GRANTED_STATES
 
 from .enums import CallStatus
 from .models import AnnualProgramme, Call, PublicTask
@@ -29,8 +31,10 @@ def programme_tasks(*, programme, user=None):
     Two queries whatever the number of tasks.
     """
     calls = Call.objects.filter(visible_calls_q(user)).order_by("offer_deadline", "pk")
+    granted = Q(calls__applications__status__in=GRANTED_STATES)
     tasks = (
         PublicTask.objects.filter(programme=programme)
+        .annotate(awarded=Sum("calls__applications__awarded_amount", filter=granted))
         .select_related("sphere")
         .prefetch_related(Prefetch("calls", queryset=calls, to_attr="visible_calls"))
     )
@@ -39,7 +43,8 @@ def programme_tasks(*, programme, user=None):
 
 def programme_totals(tasks):
     planned = sum((t.planned_funds for t in tasks), start=0)
-    return {"tasks": len(tasks), "planned_funds": planned}
+    awarded = sum((t.awarded or 0 for t in tasks), start=0)
+    return {"tasks": len(tasks), "planned_funds": planned, "awarded": awarded}
 
 
 def open_calls(*, now=None):

@@ -23,7 +23,7 @@ class MoneyField(models.DecimalField):
 
 def format_pln(value) -> str:
     """``12 345,67 zł``: Polish grouping with non-breaking spaces."""
-    if value is None:
+    if value is None or value == "":
         return ""
     q = pln(value)
     sign = "-" if q < 0 else ""
