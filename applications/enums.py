@@ -1,24 +1,24 @@
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ApplicationStatus(models.TextChoices):
-    DRAFT = "draft", _("draft")
-    SUBMITTED = "submitted", _("submitted")
-    RETURNED_FOR_CORRECTION = "returned_for_correction", _("returned for correction")
-    FORMALLY_ACCEPTED = "formally_accepted", _("formally accepted")
-    FORMALLY_REJECTED = "formally_rejected", _("formally rejected")
-    WITHDRAWN = "withdrawn", _("withdrawn")
-    SCORED = "scored", _("scored")
-    AWARDED = "awarded", _("awarded")
-    NOT_AWARDED = "not_awarded", _("not awarded")
-    UPDATE_REQUIRED = "update_required", _("update required")
-    DECLINED = "declined", _("declined")
-    CONTRACTED = "contracted", _("contracted")
-    IN_REALISATION = "in_realisation", _("in realisation")
-    REPORTED = "reported", _("reported")
-    SETTLED = "settled", _("settled")
-    TERMINATED = "terminated", _("terminated")
+    DRAFT = "draft", pgettext_lazy("offer status", "draft")
+    SUBMITTED = "submitted", pgettext_lazy("offer status", "submitted")
+    RETURNED_FOR_CORRECTION = "returned_for_correction", pgettext_lazy("offer status", "returned for correction")
+    FORMALLY_ACCEPTED = "formally_accepted", pgettext_lazy("offer status", "formally accepted")
+    FORMALLY_REJECTED = "formally_rejected", pgettext_lazy("offer status", "formally rejected")
+    WITHDRAWN = "withdrawn", pgettext_lazy("offer status", "withdrawn")
+    SCORED = "scored", pgettext_lazy("offer status", "scored")
+    AWARDED = "awarded", pgettext_lazy("offer status", "awarded")
+    NOT_AWARDED = "not_awarded", pgettext_lazy("offer status", "not awarded")
+    UPDATE_REQUIRED = "update_required", pgettext_lazy("offer status", "update required")
+    DECLINED = "declined", pgettext_lazy("offer status", "declined")
+    CONTRACTED = "contracted", pgettext_lazy("offer status", "contracted")
+    IN_REALISATION = "in_realisation", pgettext_lazy("offer status", "in realisation")
+    REPORTED = "reported", pgettext_lazy("offer status", "reported")
+    SETTLED = "settled", pgettext_lazy("offer status", "settled")
+    TERMINATED = "terminated", pgettext_lazy("offer status", "terminated")
 
 
 # States in which the offer holds a grant (counted in "same-type grants" and awarded totals).

@@ -6,6 +6,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from applications.enums import GRANTED_STATES
 from core.enums import LegalParameterKey
@@ -73,9 +74,12 @@ def announcement_problems(call):
         days = (timezone.localdate(earliest) - timezone.localdate(call.last_publication_at)).days
         add(
             "offer_deadline",
-            _(
+            ngettext(
+                "The offer deadline must be at least %(days)d day after the last publication: "
+                "no earlier than %(earliest)s.",
                 "The offer deadline must be at least %(days)d days after the last publication: "
-                "no earlier than %(earliest)s."
+                "no earlier than %(earliest)s.",
+                days,
             )
             % {"days": days, "earliest": date_format(timezone.localtime(earliest), "DATETIME_FORMAT")},
         )

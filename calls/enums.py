@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TaskForm(models.TextChoices):
@@ -18,20 +19,20 @@ class TaskMode(models.TextChoices):
 class TaskStatus(models.TextChoices):
     """A planned task's progress, derived from its calls (never stored)."""
 
-    PLANNED = "planned", _("planned")
-    CALL_ANNOUNCED = "call_announced", _("call announced")
-    IN_EVALUATION = "in_evaluation", _("in evaluation")
-    RESOLVED = "resolved", _("resolved")
+    PLANNED = "planned", pgettext_lazy("task status", "planned")
+    CALL_ANNOUNCED = "call_announced", pgettext_lazy("task status", "call announced")
+    IN_EVALUATION = "in_evaluation", pgettext_lazy("task status", "in evaluation")
+    RESOLVED = "resolved", pgettext_lazy("task status", "resolved")
 
 
 class CallStatus(models.TextChoices):
-    DRAFT = "draft", _("draft")
-    ANNOUNCED = "announced", _("announced")
-    CLOSED = "closed", _("closed")
-    IN_EVALUATION = "in_evaluation", _("in evaluation")
-    RESOLVED = "resolved", _("resolved")
-    COMPLETED = "completed", _("completed")
-    CANCELLED = "cancelled", _("cancelled")
+    DRAFT = "draft", pgettext_lazy("call status", "draft")
+    ANNOUNCED = "announced", pgettext_lazy("call status", "announced")
+    CLOSED = "closed", pgettext_lazy("call status", "closed")
+    IN_EVALUATION = "in_evaluation", pgettext_lazy("call status", "in evaluation")
+    RESOLVED = "resolved", pgettext_lazy("call status", "resolved")
+    COMPLETED = "completed", pgettext_lazy("call status", "completed")
+    CANCELLED = "cancelled", pgettext_lazy("call status", "cancelled")
 
 
 class CancellationGround(models.TextChoices):

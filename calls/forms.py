@@ -33,10 +33,10 @@ class PublicTaskForm(forms.ModelForm):
 
 
 class CallForm(forms.ModelForm):
-    offer_deadline = DateTimeField(label=_("offer deadline"), required=False)
-    published_bip_at = DateTimeField(label=_("published in BIP"), required=False)
-    published_board_at = DateTimeField(label=_("posted on the notice board"), required=False)
-    published_website_at = DateTimeField(label=_("published on the website"), required=False)
+    offer_deadline = DateTimeField(label=_("Offer deadline"), required=False)
+    published_bip_at = DateTimeField(label=_("Published in BIP"), required=False)
+    published_board_at = DateTimeField(label=_("Posted on the notice board"), required=False)
+    published_website_at = DateTimeField(label=_("Published on the website"), required=False)
 
     class Meta:
         model = Call
@@ -89,9 +89,11 @@ CriterionFormSet = inlineformset_factory(
 
 class CancelForm(forms.Form):
     ground = forms.ChoiceField(
-        label=_("ground (art. 18a)"), choices=CancellationGround.choices, widget=forms.RadioSelect
+        label=_("Ground (art. 18a)"), choices=CancellationGround.choices, widget=forms.RadioSelect
     )
-    reason = forms.CharField(label=_("reason (published)"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+    reason = forms.CharField(
+        label=_("Reason (published with the cancellation)"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
+    )
 
 
 class YearForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
@@ -46,14 +47,17 @@ def task_save(*, actor, data, task=None):
         return _save(task or PublicTask(), data)
 
 
-def _default_criteria(call):
+def criteria_create_statutory(*, call):
+    """Add the statutory criteria (art. 15 ust. 1) to ``call``; own funds only in supporting."""
     statutory = [c for c in StatutoryCriterion if c != StatutoryCriterion.OWN_FUNDS or call.form == TaskForm.SUPPORTING]
-    Criterion.objects.bulk_create(
-        Criterion(
-            call=call, statutory=c, name=str(c.label), max_points=STATUTORY_CRITERIA_DEFAULT_POINTS[c], position=i
+    # Stored in Polish: criteria are part of the official (Polish) announcement, whoever creates the call.
+    with translation.override("pl"):
+        Criterion.objects.bulk_create(
+            Criterion(
+                call=call, statutory=c, name=str(c.label), max_points=STATUTORY_CRITERIA_DEFAULT_POINTS[c], position=i
+            )
+            for i, c in enumerate(statutory, start=1)
         )
-        for i, c in enumerate(statutory, start=1)
-    )
 
 
 def call_save(*, actor, data, call=None):
@@ -65,7 +69,7 @@ def call_save(*, actor, data, call=None):
             call = Call(created_by=actor)
         _save(call, data)
         if is_new:
-            _default_criteria(call)
+            criteria_create_statutory(call=call)
         return call
 
 

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from applications.enums import ApplicationStatus
 from applications.models import Application
-from calls.enums import CallStatus, StatutoryCriterion, TaskForm, TaskMode
-from calls.models import AnnualProgramme, Call, Criterion, PublicTask
-from calls.services import call_announcement_pdf
+from calls.enums import CallStatus, TaskForm, TaskMode
+from calls.models import AnnualProgramme, Call, PublicTask
+from calls.services import call_announcement_pdf, criteria_create_statutory
 from core.models import StoredDocument
 from core.roles import APPROVER, OFFICIAL
 from notifications.models import MediaOutlet
@@ -163,7 +163,7 @@ def call_fields(task, *, deadline, published, funds):
         "funds": funds,
         "award_rules": (
             "Dotacje przyznaje Prezydent Miasta po zapoznaniu się z opinią komisji konkursowej. "
-            "Złożenie oferty nie gwarantuje przyznania dotacji ani przyznania jej w wnioskowanej wysokości."
+            "Złożenie oferty nie gwarantuje przyznania dotacji ani przyznania jej we wnioskowanej wysokości."
         ),
         "realisation_start": deadline.date() + datetime.timedelta(days=30),
         "realisation_end": deadline.date() + datetime.timedelta(days=200),
@@ -189,10 +189,7 @@ def make_call(task, *, status, deadline, funds, with_pdf=True):
     if status == CallStatus.CANCELLED:
         call.cancellation_ground = "no_offers"
     call.save()
-    Criterion.objects.bulk_create(
-        Criterion(call=call, statutory=c, name=str(c.label), max_points=10, position=i)
-        for i, c in enumerate(StatutoryCriterion, start=1)
-    )
+    criteria_create_statutory(call=call)
     if with_pdf and status != CallStatus.DRAFT:
         call.announcement = StoredDocument.store(kind="call_announcement", content=call_announcement_pdf(call))
         call.save(update_fields=["announcement"])

@@ -37,8 +37,8 @@ def run_transition(*, obj, name, actor, checks, reason="", data=None, kwargs=Non
         from_state = getattr(locked, field)
         if not can_proceed(method):
             raise InvalidState(
-                _("This cannot be done now: “%(transition)s” is not possible in the state “%(state)s”.")
-                % {"transition": name, "state": locked.get_status_display()}
+                _("This cannot be done now: it is not possible while the status is “%(state)s”.")
+                % {"state": locked.get_status_display()}
             )
         method(**(kwargs or {}))
         locked.save()

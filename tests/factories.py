@@ -9,8 +9,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from calls.enums import CallStatus, StatutoryCriterion, TaskForm, TaskMode
-from calls.models import AnnualProgramme, Call, Criterion, PublicTask
+from calls.enums import CallStatus, TaskForm, TaskMode
+from calls.models import AnnualProgramme, Call, PublicTask
+from calls.services import criteria_create_statutory
 from core.roles import APPROVER, OFFICIAL
 from notifications.models import MediaOutlet
 from organisations.enums import MembershipRole
@@ -108,10 +109,7 @@ class CallFactory(factory.django.DjangoModelFactory):
     def criteria(self, create, extracted, **kwargs):
         if extracted is False:
             return
-        Criterion.objects.bulk_create(
-            Criterion(call=self, statutory=c, name=str(c.label), max_points=10, position=i)
-            for i, c in enumerate(StatutoryCriterion, start=1)
-        )
+        criteria_create_statutory(call=self)
 
 
 class MediaOutletFactory(factory.django.DjangoModelFactory):

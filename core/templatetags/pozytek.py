@@ -15,7 +15,7 @@ def pln(value):
 
 @register.filter
 def time_left(deadline):
-    """“3 days 4 hours left” until ``deadline``, or “closed”."""
+    """“3 days 4 hours left” until ``deadline``, or “deadline passed”."""
     if deadline is None:
         return ""
     seconds = int((deadline - timezone.now()).total_seconds())
@@ -25,15 +25,11 @@ def time_left(deadline):
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
     if days:
-        return (
-            ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
-            + " "
-            + ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
-        )
-    if hours:
-        return (
-            ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
-            + " "
-            + ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
-        )
-    return ngettext("%(n)d minute", "%(n)d minutes", max(minutes, 1)) % {"n": max(minutes, 1)}
+        left = ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
+        left += " " + ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+    elif hours:
+        left = ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+        left += " " + ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+    else:
+        left = ngettext("%(n)d minute", "%(n)d minutes", max(minutes, 1)) % {"n": max(minutes, 1)}
+    return _("%(left)s left") % {"left": left}
