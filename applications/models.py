@@ -1,6 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField
+from django_fsm import FSMField, FSMModelMixin
 
 from calls.models import Call
 from core.models import TimeStampedModel
@@ -10,7 +10,7 @@ from organisations.models import Organisation
 from .enums import ApplicationStatus
 
 
-class Application(TimeStampedModel):
+class Application(FSMModelMixin, TimeStampedModel):
     """An offer (*oferta realizacji zadania publicznego*) in a call.
 
     The foundation holds only what the programme and art. 13 statistics read (amounts and

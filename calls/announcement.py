@@ -10,9 +10,10 @@ from django.utils.translation import ngettext
 
 from applications.enums import GRANTED_STATES
 from core.enums import LegalParameterKey
+from core.errors import DomainError
 from core.legal import legal_parameter
 
-from .enums import CallStatus
+from .enums import CallStatus, statutory_criteria_for
 
 
 def minimum_deadline(call):
@@ -29,6 +30,14 @@ def minimum_deadline(call):
     days = int(legal_parameter(LegalParameterKey.MIN_OFFER_PERIOD_DAYS, on=local.date()))
     naive = local.replace(tzinfo=None) + timedelta(days=days)
     return timezone.make_aware(naive)
+
+
+def minimum_deadline_for_display(call):
+    """:func:`minimum_deadline`, or ``None`` when no parameter covers the date (pages must still open)."""
+    try:
+        return minimum_deadline(call)
+    except DomainError:
+        return None
 
 
 def announcement_problems(call):
@@ -64,12 +73,22 @@ def announcement_problems(call):
         add("realisation_end", _("The task cannot end before it starts."))
     if call.offer_deadline and call.decision_by and call.decision_by < timezone.localdate(call.offer_deadline):
         add("decision_by", _("Offers cannot be chosen before the offer deadline."))
-    if call.pk and not call.criteria.exists():
-        add("__all__", _("Set the criteria for choosing offers (art. 13 ust. 2 pkt 6)."))
+    if call.pk:
+        present = set(call.criteria.values_list("statutory", flat=True))
+        for criterion in statutory_criteria_for(call.form if call.task_id else None):
+            if criterion not in present:
+                add(
+                    "__all__",
+                    _("The statutory criterion “%(name)s” (art. 15 ust. 1) is missing.") % {"name": criterion.label},
+                )
     if call.task_id and call.form == "supporting" and call.max_grant_share_percent is None:
         add("max_grant_share_percent", _("In supporting, state the maximum share of the grant in the task's cost."))
 
-    earliest = minimum_deadline(call)
+    try:
+        earliest = minimum_deadline(call)
+    except DomainError as exc:  # no legal parameter covers the publication date (a mistyped year?)
+        add("published_bip_at", exc.message)
+        earliest = None
     if earliest is not None and call.offer_deadline is not None and call.offer_deadline < earliest:
         days = (timezone.localdate(earliest) - timezone.localdate(call.last_publication_at)).days
         add(

@@ -53,6 +53,11 @@ class StatutoryCriterion(models.TextChoices):
     RELIABILITY = "reliability", _("reliability and timeliness in carrying out and settling earlier tasks")
 
 
+def statutory_criteria_for(form):
+    """The art. 15 ust. 1 criteria that apply to a task of ``form``: own funds only in supporting."""
+    return [c for c in StatutoryCriterion if c != StatutoryCriterion.OWN_FUNDS or form == TaskForm.SUPPORTING]
+
+
 STATUTORY_CRITERIA_DEFAULT_POINTS = {
     StatutoryCriterion.CAPACITY: 10,
     StatutoryCriterion.COST: 10,

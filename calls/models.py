@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, transition
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from core.models import StoredDocument, TimeStampedModel
 from core.money import MoneyField
@@ -71,7 +71,7 @@ class PublicTask(TimeStampedModel):
         return TaskStatus.PLANNED
 
 
-class Call(TimeStampedModel):
+class Call(FSMModelMixin, TimeStampedModel):
     """An open competition for offers — *otwarty konkurs ofert* (art. 11–13, 15, 18a)."""
 
     task = models.ForeignKey(PublicTask, on_delete=models.PROTECT, related_name="calls", verbose_name=_("public task"))

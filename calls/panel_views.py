@@ -11,7 +11,7 @@ from core.transitions import available_transitions, history
 from core.views import forbidden, staff_required
 
 from . import services
-from .announcement import announcement_problems, minimum_deadline
+from .announcement import announcement_problems, minimum_deadline_for_display
 from .forms import CallForm, CancelForm, CriterionFormSet, ProgrammeForm, PublicTaskForm
 from .models import AnnualProgramme, Call, PublicTask
 from .rules import CALL_TRANSITION_CHECKS, can_edit_call, can_manage_programme
@@ -33,7 +33,7 @@ def _edit(request, *, form, save, template, context, success_message, redirect_t
             apply_domain_error(form, error)
         else:
             messages.success(request, success_message)
-            return redirect(redirect_to(obj))
+            return redirect(*redirect_to(obj))
     return render(request, template, {**context, "form": form}, status=400 if form.errors else 200)
 
 
@@ -112,7 +112,7 @@ def call_detail(request, pk):
             "history": history(call),
             "transitions": available_transitions(call, request.user, CALL_TRANSITION_CHECKS),
             "problems": announcement_problems(call) if call.status == "draft" else {},
-            "minimum_deadline": minimum_deadline(call),
+            "minimum_deadline": minimum_deadline_for_display(call),
             "can_edit": can_edit_call(request.user, call),
         },
     )
@@ -156,7 +156,7 @@ def call_announce(request, pk):
     return render(
         request,
         "panel/call_announce.html",
-        {"call": call, "problems": problems, "error": error, "minimum_deadline": minimum_deadline(call)},
+        {"call": call, "problems": problems, "error": error, "minimum_deadline": minimum_deadline_for_display(call)},
         status=error.status if error else 200,
     )
 

@@ -2,6 +2,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api import ModelSerializer
 from core.transitions import available_transitions
 
 from .enums import CancellationGround
@@ -9,13 +10,13 @@ from .models import AnnualProgramme, Call, Criterion, PublicTask
 from .rules import CALL_TRANSITION_CHECKS
 
 
-class ProgrammeSerializer(serializers.ModelSerializer):
+class ProgrammeSerializer(ModelSerializer):
     class Meta:
         model = AnnualProgramme
         fields = ["id", "year", "title", "resolution", "adopted_on", "objectives"]
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class TaskSerializer(ModelSerializer):
     status = serializers.SerializerMethodField()
     sphere_code = serializers.CharField(source="sphere.code", read_only=True)
     calls = serializers.SerializerMethodField()
@@ -47,14 +48,14 @@ class TaskSerializer(serializers.ModelSerializer):
         return [c.pk for c in getattr(task, "visible_calls", [])]
 
 
-class CriterionSerializer(serializers.ModelSerializer):
+class CriterionSerializer(ModelSerializer):
     class Meta:
         model = Criterion
         fields = ["id", "statutory", "name", "description", "max_points", "position"]
         read_only_fields = ["statutory"]
 
 
-class CallSerializer(serializers.ModelSerializer):
+class CallSerializer(ModelSerializer):
     available_transitions = serializers.SerializerMethodField()
     announcement_url = serializers.SerializerMethodField()
     announcement_sha256 = serializers.CharField(source="announcement.sha256", read_only=True, default=None)

@@ -4,8 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django_fsm import can_proceed
 
-from core.errors import DomainError
+from core.errors import DomainError, InvalidState
 from core.models import StoredDocument
 from core.pdf import render_pdf
 from core.permissions import require
@@ -16,7 +17,7 @@ from notifications.services import outbox_write
 from organisations.models import Organisation
 
 from .announcement import announcement_problems, same_type_grants
-from .enums import STATUTORY_CRITERIA_DEFAULT_POINTS, StatutoryCriterion, TaskForm
+from .enums import STATUTORY_CRITERIA_DEFAULT_POINTS, statutory_criteria_for
 from .models import AnnualProgramme, Call, Criterion, PublicTask
 from .rules import CALL_TRANSITION_CHECKS, can_edit_call, can_manage_programme
 
@@ -26,7 +27,8 @@ def _save(instance, data):
     for field, value in data.items():
         setattr(instance, field, value)
     try:
-        instance.full_clean()
+        # The workflow status is not data: only transitions change it (protected FSM field).
+        instance.full_clean(exclude=["status"])
     except ValidationError as exc:
         raise DomainError(_("Please correct the errors below."), errors=exc.message_dict) from exc
     instance.save()
@@ -49,7 +51,7 @@ def task_save(*, actor, data, task=None):
 
 def criteria_create_statutory(*, call):
     """Add the statutory criteria (art. 15 ust. 1) to ``call``; own funds only in supporting."""
-    statutory = [c for c in StatutoryCriterion if c != StatutoryCriterion.OWN_FUNDS or call.form == TaskForm.SUPPORTING]
+    statutory = statutory_criteria_for(call.form)
     # Stored in Polish: criteria are part of the official (Polish) announcement, whoever creates the call.
     with translation.override("pl"):
         Criterion.objects.bulk_create(
@@ -136,6 +138,8 @@ def call_announce(*, call, actor):
     with transaction.atomic():
         call = Call.objects.select_for_update().select_related("task__programme", "task__sphere").get(pk=call.pk)
         require(CALL_TRANSITION_CHECKS["announce"](actor, call))
+        if not can_proceed(call.announce):
+            raise InvalidState(_("Only a draft call can be announced."))
         problems = announcement_problems(call)
         if problems:
             raise DomainError(_("The call cannot be announced yet."), code="announcement_incomplete", errors=problems)

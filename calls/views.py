@@ -9,7 +9,7 @@ from core.transitions import history
 from core.views import forbidden
 
 from . import selectors
-from .announcement import minimum_deadline, same_type_grants
+from .announcement import minimum_deadline_for_display, same_type_grants
 from .forms import YearForm
 from .models import Call
 from .rules import can_view_call
@@ -72,7 +72,7 @@ def call_detail(request, pk):
             "max_total": sum(c.max_points for c in criteria),
             "same_type_grants": same_type_grants(call),
             "history": history(call),
-            "minimum_deadline": minimum_deadline(call),
+            "minimum_deadline": minimum_deadline_for_display(call),
             "accepts_offers": call.accepts_offers(),
         },
     )

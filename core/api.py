@@ -1,10 +1,15 @@
 """REST glue: errors as JSON with a stable code, transitions as POST actions."""
 
+import datetime
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
+from django.db.models import DateTimeField
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from rest_framework import exceptions, permissions
+from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -24,6 +29,9 @@ def exception_handler(exc, context):
     """Every error is ``{"code", "message", "errors"}``; bad input is a 4xx with a human message."""
     if isinstance(exc, DomainError):
         return Response(exc.as_dict(), status=exc.status)
+    if isinstance(exc, RequestDataTooBig):
+        body = {"code": "too_large", "message": _("The data sent is too large."), "errors": {}}
+        return Response(body, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
     elif isinstance(exc, DjangoPermissionDenied):
@@ -51,3 +59,34 @@ class ReadOrStaffWrite(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS:
             return True
         return is_official(request.user) or is_approver(request.user)
+
+
+class LocalDateTimeField(serializers.DateTimeField):
+    """A date-time read on the Warsaw clock; a naive time the clock skips or repeats is refused.
+
+    DRF cannot tell, under zoneinfo, that 02:30 on the spring-forward night does not exist or that
+    02:30 on the autumn night happens twice; a deadline must never silently move by an hour.
+    """
+
+    default_error_messages = {
+        "nonexistent": _lazy("This time does not exist in Warsaw (the clocks go forward); give another time."),
+        "ambiguous": _lazy(
+            "This time happens twice in Warsaw (the clocks go back); give the UTC offset, e.g. +02:00 or +01:00."
+        ),
+    }
+
+    def enforce_timezone(self, value):
+        if timezone.is_naive(value):
+            tz = self.default_timezone() or timezone.get_current_timezone()
+            first, second = value.replace(tzinfo=tz, fold=0), value.replace(tzinfo=tz, fold=1)
+            if first.utcoffset() != second.utcoffset():
+                back = first.astimezone(datetime.UTC).astimezone(tz).replace(tzinfo=None)
+                self.fail("nonexistent" if back != value else "ambiguous")
+        return super().enforce_timezone(value)
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        DateTimeField: LocalDateTimeField,
+    }

@@ -84,13 +84,14 @@ class RedisServer:
 
 @pytest.fixture(scope="session")
 def redis_server():
-    """The broker of this test run (settings.test reads TEST_REDIS_URL, default port 6390)."""
-    port = int(settings.CELERY_BROKER_URL.rsplit(":", 1)[1].split("/")[0])
-    server = RedisServer(port)
-    if server.ping():  # a leftover from an interrupted run: empty it and use it
-        subprocess.run(["redis-cli", "-p", str(port), "FLUSHALL"], check=False, capture_output=True)
-    else:
-        server.start()
+    """A redis-server of this test run's own, on a free port: a test may stop it, and runs in
+    parallel never share a broker. The Celery app and worker processes are pointed at it."""
+    from celery_app import app
+
+    server = RedisServer(free_port())
+    server.start()
+    settings.CELERY_BROKER_URL = server.url
+    app.conf.broker_url = server.url
     yield server
     server.stop()
 
@@ -155,7 +156,9 @@ def smtp_server():
 
 
 @pytest.fixture
-def mailbox(smtp_server):
+def mailbox(smtp_server, settings):
+    """The test SMTP server's mailbox; mail sent from this process goes there too (not locmem)."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     smtp_server.clear()
     yield smtp_server
     smtp_server.clear()

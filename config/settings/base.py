@@ -105,7 +105,9 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns at start-up when it is missing
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
-MEDIA_URL = None  # no public media URL: every file is served by a view that checks permissions
+# Never routed: every stored file is served by a view that checks permissions. (A non-empty
+# prefix, because Django's test live server cannot start with MEDIA_URL = None.)
+MEDIA_URL = "/private-media-not-served/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -143,6 +145,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,  # above every retry delay (the longest is 30 min)
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
+    # Publishing does not keep retrying a dead broker (the outbox keeps the notice for the sweeper);
+    # without this kombu retries the connection for seconds per notice inside the request.
+    "max_retries": 0,
 }
 # Publishing from a web request must fail fast when Redis is down: the outbox keeps the notice.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}

@@ -17,6 +17,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": 3,
     "unacked_restore_interval": 2,
     "unacked_restore_throttle": 1,
+    "max_retries": 0,
 }
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = "127.0.0.1"

@@ -1,12 +1,10 @@
 from django.db import migrations
 
-from organisations.enums import SPHERES
+from organisations.seed import seed_spheres
 
 
 def seed(apps, schema_editor):
-    Sphere = apps.get_model("organisations", "Sphere")
-    for position, (code, name_pl, name_en) in enumerate(SPHERES, start=1):
-        Sphere.objects.update_or_create(code=code, defaults={"name_pl": name_pl, "name_en": name_en, "position": position})
+    seed_spheres(apps)
 
 
 class Migration(migrations.Migration):
