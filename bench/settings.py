@@ -16,8 +16,17 @@ ROOT_URLCONF = "bench.urls"
 
 DATABASES = {"default": env.db("BENCH_DATABASE_URL", default=DEFAULT_BENCH_DATABASE_URL)}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DATABASES["default"].setdefault("CONN_MAX_AGE", 60)  # as in production; ?conn_max_age=0 in the URL to measure without
 
 BENCH_DIR = VAR_DIR / "bench"
 STATIC_ROOT = BENCH_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = BENCH_DIR / "media"
+
+# As in production (`make up`): the public-page cache in Redis, shared by the gunicorn workers.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("BENCH_CACHE_URL", default="redis://127.0.0.1:6379/5"),
+    }
+}

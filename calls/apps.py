@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class CallsConfig(AppConfig):
     name = "calls"
     verbose_name = _("Programme and calls")
+
+    def ready(self):
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from applications.models import Application
+        from core.public_cache import bump_version
+        from organisations.models import Organisation, Sphere
+
+        from .models import AnnualProgramme, Call, Criterion, PublicTask
+
+        # Whatever the public pages show: a change to any of these refreshes them.
+        for model in [AnnualProgramme, PublicTask, Call, Criterion, Application, Sphere, Organisation]:
+            post_save.connect(bump_version, sender=model, dispatch_uid=f"public-pages-save-{model.__name__}")
+            post_delete.connect(bump_version, sender=model, dispatch_uid=f"public-pages-delete-{model.__name__}")
+        m2m_changed.connect(bump_version, sender=Organisation.spheres.through, dispatch_uid="public-pages-spheres")

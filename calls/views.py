@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core.public_cache import public_page
 from core.transitions import history
 from core.views import forbidden
 
@@ -22,6 +23,7 @@ def home(request):
 
 
 @require_GET
+@public_page
 def programme(request, year=None):
     years = selectors.programme_years()
     if "year" in request.GET:
@@ -36,7 +38,8 @@ def programme(request, year=None):
         raise Http404
     tasks = selectors.programme_tasks(programme=programme_obj, user=request.user) if programme_obj else []
     rows = [{"task": t, "progress": t.progress(t.visible_calls), "calls": t.visible_calls} for t in tasks]
-    return render(
+    open_calls = selectors.open_calls()
+    response = render(
         request,
         "calls/programme.html",
         {
@@ -44,10 +47,13 @@ def programme(request, year=None):
             "year": year,
             "rows": rows,
             "totals": selectors.programme_totals(tasks),
-            "open_calls": selectors.open_calls(),
+            "open_calls": open_calls,
             "year_form": YearForm(initial={"year": year}, years=years),
         },
     )
+    if open_calls:  # the list of open calls changes when the next deadline passes
+        response.cache_seconds = int((open_calls[0].offer_deadline - timezone.now()).total_seconds())
+    return response
 
 
 def _visible_call(request, pk):

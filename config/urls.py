@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from calls.api import CallViewSet, ProgrammeViewSet, TaskViewSet
 from calls.urls import panel_patterns
+from core.views import set_language
 
 router = DefaultRouter()
 router.register("programmes", ProgrammeViewSet, basename="programme")
@@ -17,7 +18,7 @@ urlpatterns = [
     path("panel/", include(panel_patterns)),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("language/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

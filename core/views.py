@@ -1,8 +1,12 @@
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from .roles import is_approver, is_official
 
@@ -24,6 +28,28 @@ def staff_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+@require_GET
+def set_language(request):
+    """Switch the language (a cookie) and go back. GET, so public pages carry no CSRF token and can
+    be cached; switching a language changes no data."""
+    language = request.GET.get("language")
+    target = request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response
 
 
 def forbidden(request, reason, status=403):

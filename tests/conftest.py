@@ -102,6 +102,14 @@ def _broker(redis_server):
     return redis_server
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """No test sees a page cached by another (the cache is per process, not per database)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 # --- SMTP -------------------------------------------------------------------------------------
 
 

@@ -76,6 +76,8 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'pozytek.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -128,6 +130,16 @@ MESSAGE_ID_DOMAIN = env("MESSAGE_ID_DOMAIN", default="pozytek.local")
 # The authority that runs the programme (shown on documents).
 AUTHORITY_NAME = env("AUTHORITY_NAME", default="Prezydent Miasta Zabrze")
 AUTHORITY_OFFICE = env("AUTHORITY_OFFICE", default="Urząd Miejski w Zabrzu, Centrum Organizacji Pozarządowych")
+
+# Cache (public pages): Redis when configured, so every web process sees the same invalidation.
+CACHE_URL = env("CACHE_URL", default=env("REDIS_URL", default=""))
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 
 # Celery: at-least-once delivery (see docs/operations.md and ../shared/research/dependencies.md §3).
 REDIS_URL = env("REDIS_URL", default="")

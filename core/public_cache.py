@@ -1,0 +1,58 @@
+"""A cache of whole public pages for anonymous visitors, invalidated by any change to what they show.
+
+Every change to a model that public pages display bumps one version number (signals, connected in
+``CallsConfig.ready``); cached pages are keyed by that version, the path and the language, so a
+change is visible at once on every server process sharing the cache (Redis in production).
+A page may also say how long it stays true at most (e.g. until the next offer deadline).
+"""
+
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import translation
+
+VERSION_KEY = "public-pages:version"
+MAX_AGE = 60  # seconds; also bounds how stale a "time left" text can be
+
+
+def bump_version(**kwargs):
+    """Signal receiver: something public pages show has changed."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not set yet (or evicted)
+        cache.set(VERSION_KEY, 1, timeout=None)
+
+
+def _cacheable(request):
+    # Only visitors without a session or pending messages get the shared page: everyone else may
+    # see their own name, drafts or a message.
+    return (
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def public_page(view):
+    """Serve ``view``'s page from the cache to anonymous visitors.
+
+    The view may set ``response.cache_seconds`` to shorten the page's life below ``MAX_AGE``.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _cacheable(request):
+            return view(request, *args, **kwargs)
+        version = cache.get_or_set(VERSION_KEY, 1, timeout=None)
+        key = f"public-pages:{version}:{translation.get_language()}:{request.get_full_path()}"
+        content = cache.get(key)
+        if content is not None:
+            return HttpResponse(content)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.cookies:
+            cache.set(key, response.content, timeout=max(1, min(MAX_AGE, getattr(response, "cache_seconds", MAX_AGE))))
+        return response
+
+    return wrapper
