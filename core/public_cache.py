@@ -45,14 +45,21 @@ def public_page(view):
     def wrapper(request, *args, **kwargs):
         if not _cacheable(request):
             return view(request, *args, **kwargs)
-        version = cache.get_or_set(VERSION_KEY, 1, timeout=None)
-        key = f"public-pages:{version}:{translation.get_language()}:{request.get_full_path()}"
-        content = cache.get(key)
-        if content is not None:
-            return HttpResponse(content)
+        key = f"public-pages:{translation.get_language()}:{request.get_full_path()}"
+        # One round trip: the current version and the stored page, valid only if made at that version.
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY)
+        if version is None:
+            cache.add(VERSION_KEY, 1, timeout=None)
+            version = cache.get(VERSION_KEY, 1)
+        stored = found.get(key)
+        if stored is not None and stored[0] == version:
+            return HttpResponse(stored[1])
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.cookies:
-            cache.set(key, response.content, timeout=max(1, min(MAX_AGE, getattr(response, "cache_seconds", MAX_AGE))))
+            seconds = max(1, min(MAX_AGE, getattr(response, "cache_seconds", MAX_AGE)))
+            # Stored with the version read before rendering: a change meanwhile makes it stale at once.
+            cache.set(key, (version, response.content), timeout=seconds)
         return response
 
     return wrapper
