@@ -66,10 +66,11 @@ def _visible_call(request, pk):
 
 
 @require_GET
+@public_page
 def call_detail(request, pk):
     call = _visible_call(request, pk)
     criteria = list(call.criteria.all())
-    return render(
+    response = render(
         request,
         "calls/call_detail.html",
         {
@@ -82,6 +83,9 @@ def call_detail(request, pk):
             "accepts_offers": call.accepts_offers(),
         },
     )
+    if call.accepts_offers():  # "time left" and the open state end at the deadline
+        response.cache_seconds = int((call.offer_deadline - timezone.now()).total_seconds())
+    return response
 
 
 @require_GET
@@ -102,6 +106,7 @@ def call_announcement(request, pk):
 
 
 @require_GET
+@public_page
 def call_list(request):
     calls = selectors.call_list(user=request.user).order_by("-offer_deadline")
     return render(request, "calls/call_list.html", {"calls": calls})

@@ -73,3 +73,21 @@ def test_logged_in_people_never_get_the_shared_page():
     page, queries = get(client)
     assert queries > 0
     assert "Projekt konkursu widoczny dla urzędnika" in page
+
+
+def test_a_call_page_is_cached_and_refreshed_when_the_call_changes():
+    official = UserFactory(roles=["official"])
+    call = CallFactory(status="announced", title="Konkurs na stronie")
+    url = f"/calls/{call.pk}/"
+    get(Client(), url)
+    assert get(Client(), url)[1] == 0
+    call_cancel(call=call, actor=official, ground="no_offers", reason="Brak ofert.")
+    page, queries = get(Client(), url)
+    assert queries > 0
+    assert "unieważniony" in page
+
+
+def test_a_draft_is_never_cached_for_anyone():
+    call = CallFactory(title="Projekt")
+    assert Client().get(f"/calls/{call.pk}/").status_code == 404
+    assert Client().get(f"/calls/{call.pk}/").status_code == 404
