@@ -21,8 +21,13 @@ run: install
 	$(PY) manage.py demo_data
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch node_modules/.installed
+
 test: $(STAMP)
 	bin/system-deps test
+	$(MAKE) node_modules/.installed
 	bin/services
 	$(PY) manage.py compilemessages -v0 --ignore=.venv
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -46,4 +51,4 @@ bench: install
 	$(PY) bench/public_pages.py
 
 clean:
-	rm -rf .venv var
+	rm -rf .venv var node_modules
