@@ -21,6 +21,25 @@ class ApplicationStatus(models.TextChoices):
     TERMINATED = "terminated", pgettext_lazy("offer status", "terminated")
 
 
+# States of an offer that was submitted and not withdrawn (art. 18a ust. 1 pkt 1: "no offer submitted").
+SUBMITTED_STATES = tuple(
+    s for s in ApplicationStatus if s not in (ApplicationStatus.DRAFT, ApplicationStatus.WITHDRAWN)
+)
+
+# States of an offer that met the formal requirements (art. 18a ust. 1 pkt 2: "none met them").
+VALID_STATES = tuple(
+    s
+    for s in ApplicationStatus
+    if s
+    not in (
+        ApplicationStatus.DRAFT,
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.RETURNED_FOR_CORRECTION,
+        ApplicationStatus.FORMALLY_REJECTED,
+        ApplicationStatus.WITHDRAWN,
+    )
+)
+
 # States in which the offer holds a grant (counted in "same-type grants" and awarded totals).
 GRANTED_STATES = (
     ApplicationStatus.AWARDED,

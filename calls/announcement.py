@@ -20,16 +20,22 @@ def minimum_deadline(call):
     """The earliest offer deadline the law allows, or ``None`` until all three publications are dated.
 
     Art. 13 ust. 1: at least N days (a legal parameter, 21 today) from the last of the three
-    publications. Days are counted on the Warsaw wall clock, so a DST change in between neither
-    shortens nor lengthens the period. The parameter in force on the last publication's date applies.
+    publications — and never from before the call is announced here, so back-dated publication
+    dates cannot shorten the period. Days are counted on the Warsaw wall clock, so a DST change in
+    between neither shortens nor lengthens it. The parameter in force on that starting date applies.
     """
     last = call.last_publication_at
     if last is None:
         return None
-    local = timezone.localtime(last)
+    local = timezone.localtime(max(last, announcement_moment(call)))
     days = int(legal_parameter(LegalParameterKey.MIN_OFFER_PERIOD_DAYS, on=local.date()))
     naive = local.replace(tzinfo=None) + timedelta(days=days)
     return timezone.make_aware(naive)
+
+
+def announcement_moment(call):
+    """When the call was (or, for a draft, would now be) announced."""
+    return call.announced_at or timezone.now()
 
 
 def minimum_deadline_for_display(call):
@@ -90,7 +96,8 @@ def announcement_problems(call):
         add("published_bip_at", exc.message)
         earliest = None
     if earliest is not None and call.offer_deadline is not None and call.offer_deadline < earliest:
-        days = (timezone.localdate(earliest) - timezone.localdate(call.last_publication_at)).days
+        start = max(call.last_publication_at, announcement_moment(call))
+        days = (timezone.localdate(earliest) - timezone.localdate(start)).days
         add(
             "offer_deadline",
             ngettext(
@@ -108,7 +115,8 @@ def announcement_problems(call):
 
 
 def same_type_grants(call):
-    """Art. 13 ust. 2 pkt 7: grants for tasks of the same type (sphere) this and last year.
+    """Art. 13 ust. 2 pkt 7: grants for tasks of the same type (sphere) in the year of the announcement
+    and the year before (by programme year).
 
     Computed from the system's own data: for each year, the funds allocated in announced calls of
     the same sphere and the grants awarded in them. Two queries.
@@ -117,7 +125,7 @@ def same_type_grants(call):
 
     from .models import Call
 
-    year = call.task.programme.year
+    year = timezone.localtime(announcement_moment(call)).year
     years = [year - 1, year]
     base = (
         Call.objects.filter(task__sphere_id=call.task.sphere_id, task__programme__year__in=years)

@@ -9,6 +9,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from core.models import StoredDocument, TimeStampedModel
 from core.money import MoneyField
+from core.validators import validate_plausible_date
 from organisations.models import Sphere
 
 from .enums import CallStatus, CancellationGround, StatutoryCriterion, TaskForm, TaskMode, TaskStatus
@@ -22,7 +23,7 @@ class AnnualProgramme(TimeStampedModel):
     )
     title = models.CharField(_("title"), max_length=300)
     resolution = models.CharField(_("council resolution"), max_length=200, blank=True)
-    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True, validators=[validate_plausible_date])
     objectives = models.TextField(_("objectives"), blank=True)
 
     class Meta:
@@ -82,12 +83,18 @@ class Call(FSMModelMixin, TimeStampedModel):
     task_type = models.TextField(_("type of the task"), blank=True)
     funds = MoneyField(_("public funds allocated (PLN)"), null=True, blank=True, validators=[MinValueValidator(0)])
     award_rules = models.TextField(_("rules for awarding grants"), blank=True)
-    realisation_start = models.DateField(_("realisation from"), null=True, blank=True)
-    realisation_end = models.DateField(_("realisation until"), null=True, blank=True)
+    realisation_start = models.DateField(
+        _("realisation from"), null=True, blank=True, validators=[validate_plausible_date]
+    )
+    realisation_end = models.DateField(
+        _("realisation until"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     realisation_conditions = models.TextField(_("conditions for carrying out the task"), blank=True)
-    offer_deadline = models.DateTimeField(_("offer deadline"), null=True, blank=True)
+    offer_deadline = models.DateTimeField(
+        _("offer deadline"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     procedure = models.TextField(_("procedure for choosing offers"), blank=True)
-    decision_by = models.DateField(_("offers chosen by"), null=True, blank=True)
+    decision_by = models.DateField(_("offers chosen by"), null=True, blank=True, validators=[validate_plausible_date])
     # call-specific limits
     max_grant_share_percent = models.DecimalField(
         _("maximum grant share (%)"),
@@ -110,9 +117,15 @@ class Call(FSMModelMixin, TimeStampedModel):
         _("minimum score for a grant"), max_digits=6, decimal_places=2, null=True, blank=True
     )
     # art. 13 ust. 3: the three mandatory publications
-    published_bip_at = models.DateTimeField(_("published in BIP"), null=True, blank=True)
-    published_board_at = models.DateTimeField(_("posted on the notice board"), null=True, blank=True)
-    published_website_at = models.DateTimeField(_("published on the website"), null=True, blank=True)
+    published_bip_at = models.DateTimeField(
+        _("published in BIP"), null=True, blank=True, validators=[validate_plausible_date]
+    )
+    published_board_at = models.DateTimeField(
+        _("posted on the notice board"), null=True, blank=True, validators=[validate_plausible_date]
+    )
+    published_website_at = models.DateTimeField(
+        _("published on the website"), null=True, blank=True, validators=[validate_plausible_date]
+    )
     announced_at = models.DateTimeField(_("announced"), null=True, blank=True, editable=False)
     announcement = models.ForeignKey(
         StoredDocument, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
@@ -180,6 +193,7 @@ class Call(FSMModelMixin, TimeStampedModel):
         field=status,
         source=[CallStatus.ANNOUNCED, CallStatus.CLOSED, CallStatus.IN_EVALUATION],
         target=CallStatus.CANCELLED,
+        conditions=[deadline_passed],  # art. 18a: whether offers came in is known only then
     )
     def cancel(self, *, ground):
         self.cancellation_ground = ground

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.permissions import ALLOW, deny, first_denial
 from core.roles import is_approver, is_official
 
-from .enums import CallStatus
+from .enums import CallStatus, CancellationGround
 
 is_official_pred = rules.predicate(is_official, name="is_official")
 is_approver_pred = rules.predicate(is_approver, name="is_approver")
@@ -65,6 +65,17 @@ def _official_or_approver(user, call):
 
 def _system_or_official(user, call):
     return first_denial((_is_system(user) or is_official(user), NOT_STAFF))
+
+
+def cancellation_ground_holds(call, ground):
+    """Art. 18a ust. 1: a competition is cancelled only when no offer came in, or none was valid."""
+    from applications.enums import SUBMITTED_STATES, VALID_STATES
+
+    if ground == CancellationGround.NO_OFFERS and call.applications.filter(status__in=SUBMITTED_STATES).exists():
+        return deny(_("Offers were submitted in this call, so it cannot be cancelled for lack of offers."))
+    if ground == CancellationGround.NO_VALID_OFFERS and call.applications.filter(status__in=VALID_STATES).exists():
+        return deny(_("At least one offer met the requirements, so the call cannot be cancelled on this ground."))
+    return ALLOW
 
 
 CALL_TRANSITION_CHECKS = {

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
@@ -17,9 +17,9 @@ from notifications.services import outbox_write
 from organisations.models import Organisation
 
 from .announcement import announcement_problems, same_type_grants
-from .enums import STATUTORY_CRITERIA_DEFAULT_POINTS, statutory_criteria_for
+from .enums import STATUTORY_CRITERIA_DEFAULT_POINTS, CallStatus, statutory_criteria_for
 from .models import AnnualProgramme, Call, Criterion, PublicTask
-from .rules import CALL_TRANSITION_CHECKS, can_edit_call, can_manage_programme
+from .rules import CALL_TRANSITION_CHECKS, can_edit_call, can_manage_programme, cancellation_ground_holds
 
 
 def _save(instance, data):
@@ -186,24 +186,30 @@ def call_cancel(*, call, actor, ground, reason):
         errors["reason"] = [_("Give the reason; it is published with the cancellation.")]
     if errors:
         raise DomainError(_("The call cannot be cancelled without a ground and a reason."), errors=errors)
-    return run_transition(
-        obj=call,
-        name="cancel",
-        actor=actor,
-        checks=CALL_TRANSITION_CHECKS,
-        reason=reason,
-        data={"ground": ground},
-        kwargs={"ground": ground},
-        within=_cancellation_notices,
-    )
+    with transaction.atomic():
+        call = Call.objects.select_for_update().get(pk=call.pk)
+        require(CALL_TRANSITION_CHECKS["cancel"](actor, call))
+        if call.status == CallStatus.ANNOUNCED and not call.deadline_passed():
+            raise InvalidState(
+                _("A competition can be cancelled only after its offer deadline (art. 18a: no offers, or none valid).")
+            )
+        decision = cancellation_ground_holds(call, ground)
+        if not decision:
+            raise DomainError(decision.reason, code="ground_not_met", errors={"ground": [decision.reason]})
+        return run_transition(
+            obj=call,
+            name="cancel",
+            actor=actor,
+            checks=CALL_TRANSITION_CHECKS,
+            reason=reason,
+            data={"ground": ground},
+            kwargs={"ground": ground},
+            within=_cancellation_notices,
+        )
 
 
 def calls_close_due(*, now=None):
     """Close every announced call whose deadline has passed (the beat task). Returns the count."""
-    from django.utils import timezone
-
-    from .enums import CallStatus
-
     now = now or timezone.now()
     closed = 0
     for call in Call.objects.filter(status=CallStatus.ANNOUNCED, offer_deadline__lte=now).order_by("pk"):

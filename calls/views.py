@@ -23,7 +23,7 @@ def home(request):
 
 
 @require_GET
-@public_page
+@public_page(query_params=["year"])
 def programme(request, year=None):
     years = selectors.programme_years()
     if "year" in request.GET:

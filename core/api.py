@@ -4,17 +4,20 @@ import datetime
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import DateTimeField
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, permissions, serializers, status
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import DomainError
 from .roles import is_approver, is_official
+from .validators import validate_plausible_date
 
 
 def _flatten(detail):
@@ -53,7 +56,7 @@ def exception_handler(exc, context):
 class ReadOrStaffWrite(permissions.BasePermission):
     """Anyone reads; only officials and the approver write (the service then checks the exact rule)."""
 
-    message = _lazy("Only officials or the approver may change this.")
+    message = gettext_lazy("Only officials or the approver may change this.")
 
     def has_permission(self, request, view):
         if request.method in permissions.SAFE_METHODS:
@@ -69,13 +72,17 @@ class LocalDateTimeField(serializers.DateTimeField):
     """
 
     default_error_messages = {
-        "nonexistent": _lazy("This time does not exist in Warsaw (the clocks go forward); give another time."),
-        "ambiguous": _lazy(
+        "nonexistent": gettext_lazy("This time does not exist in Warsaw (the clocks go forward); give another time."),
+        "ambiguous": gettext_lazy(
             "This time happens twice in Warsaw (the clocks go back); give the UTC offset, e.g. +02:00 or +01:00."
         ),
     }
 
     def enforce_timezone(self, value):
+        try:
+            validate_plausible_date(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc  # also spares the overflow below
         if timezone.is_naive(value):
             tz = self.default_timezone() or timezone.get_current_timezone()
             first, second = value.replace(tzinfo=tz, fold=0), value.replace(tzinfo=tz, fold=1)
@@ -90,3 +97,13 @@ class ModelSerializer(serializers.ModelSerializer):
         **serializers.ModelSerializer.serializer_field_mapping,
         DateTimeField: LocalDateTimeField,
     }
+
+
+class Pagination(LimitOffsetPagination):
+    """``?limit=`` at most 500; an offset beyond any real list gives an empty page, not a database error."""
+
+    max_limit = 500
+    max_offset = 10**9
+
+    def get_offset(self, request):
+        return min(super().get_offset(request), self.max_offset)

@@ -1,6 +1,7 @@
 from django import forms
 
 from .errors import DomainError
+from .validators import date_out_of_range, validate_plausible_date
 
 DATETIME_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -22,11 +23,20 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class DateTimeField(forms.DateTimeField):
+    """A Warsaw date-time; an impossible local time or a year outside 2000–2100 is a form error."""
+
     widget = DateTimeInput
+    default_validators = [validate_plausible_date]
 
     def __init__(self, **kwargs):
         kwargs.setdefault("input_formats", [DATETIME_INPUT_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"])
         super().__init__(**kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except OverflowError as exc:  # e.g. year 1: no time zone arithmetic is possible
+            raise date_out_of_range() from exc
 
 
 def apply_domain_error(form, error: DomainError):

@@ -45,9 +45,10 @@ def state_allows(transition, state):
 
 
 def expected_available(state, role, *, deadline_passed=True):
-    """The transitions ``role`` may run on a call in ``state`` (closing needs the deadline to have passed)."""
+    """The transitions ``role`` may run on a call in ``state``: closing and cancelling (art. 18a) need
+    the deadline to have passed."""
     allowed = {t for t in TRANSITIONS if state_allows(t, state) and role_may(t, role)}
-    return allowed if deadline_passed else allowed - {"close"}
+    return allowed if deadline_passed else allowed - {"close", "cancel"}
 
 
 def actor_of(role, user_of_role):

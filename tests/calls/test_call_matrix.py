@@ -126,17 +126,19 @@ def test_an_announced_call_cannot_be_closed_before_its_deadline(role, user_of_ro
     assert not status_changes(call).exists()
 
 
-def test_an_announced_call_can_be_cancelled_before_its_deadline(official):
-    # given an announced call still open for offers
+def test_an_announced_call_cannot_be_cancelled_before_its_deadline(official):
+    # given an announced call still open for offers (art. 18a: lack of offers is known only at the deadline)
     call = call_in_state(
         "announced",
         published_bip_at=timezone.now() - datetime.timedelta(days=2),
         offer_deadline=timezone.now() + datetime.timedelta(days=25),
     )
-    assert set(available_transitions(Call.objects.get(pk=call.pk), official, CALL_TRANSITION_CHECKS)) == {"cancel"}
-    # when the official cancels it, then it is cancelled
-    services.call_cancel(call=call, actor=official, **CANCEL_BODY)
-    assert stored_status(call) == "cancelled"
+    assert set(available_transitions(Call.objects.get(pk=call.pk), official, CALL_TRANSITION_CHECKS)) == set()
+    # when the official tries to cancel it, then it is refused and stays announced
+    with pytest.raises(InvalidState):
+        services.call_cancel(call=call, actor=official, **CANCEL_BODY)
+    assert stored_status(call) == "announced"
+    assert not status_changes(call).exists()
 
 
 def test_an_anonymous_visitor_is_not_the_scheduler():
