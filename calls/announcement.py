@@ -13,7 +13,7 @@ from core.enums import LegalParameterKey
 from core.errors import DomainError
 from core.legal import legal_parameter
 
-from .enums import CallStatus, statutory_criteria_for
+from .enums import CallStatus, TaskForm, statutory_criteria_for
 
 
 def minimum_deadline(call):
@@ -87,7 +87,7 @@ def announcement_problems(call):
                     "__all__",
                     _("The statutory criterion “%(name)s” (art. 15 ust. 1) is missing.") % {"name": criterion.label},
                 )
-    if call.task_id and call.form == "supporting" and call.max_grant_share_percent is None:
+    if call.task_id and call.form == TaskForm.SUPPORTING and call.max_grant_share_percent is None:
         add("max_grant_share_percent", _("In supporting, state the maximum share of the grant in the task's cost."))
 
     try:

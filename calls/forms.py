@@ -1,5 +1,6 @@
 from django import forms
-from django.forms import inlineformset_factory
+from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, DateTimeField
@@ -77,9 +78,19 @@ class CallForm(forms.ModelForm):
         )
 
 
+class BaseCriterionFormSet(BaseInlineFormSet):
+    """The statutory criteria (art. 15 ust. 1) can be weighted but not removed."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if form.instance.pk and form.instance.statutory:
+            form.fields.pop(DELETION_FIELD_NAME, None)
+
+
 CriterionFormSet = inlineformset_factory(
     Call,
     Criterion,
+    formset=BaseCriterionFormSet,
     fields=["name", "description", "max_points", "position"],
     extra=1,
     can_delete=True,

@@ -151,10 +151,6 @@ class Call(FSMModelMixin, TimeStampedModel):
         return self.task.form
 
     @property
-    def sphere(self):
-        return self.task.sphere
-
-    @property
     def last_publication_at(self):
         dates = [self.published_bip_at, self.published_board_at, self.published_website_at]
         return None if None in dates else max(dates)

@@ -12,6 +12,7 @@ from core.views import forbidden, staff_required
 
 from . import services
 from .announcement import announcement_problems, minimum_deadline_for_display
+from .enums import CallStatus
 from .forms import CallForm, CancelForm, CriterionFormSet, ProgrammeForm, PublicTaskForm
 from .models import AnnualProgramme, Call, PublicTask
 from .rules import CALL_TRANSITION_CHECKS, can_edit_call, can_manage_programme
@@ -111,7 +112,7 @@ def call_detail(request, pk):
             "criteria": call.criteria.all(),
             "history": history(call),
             "transitions": available_transitions(call, request.user, CALL_TRANSITION_CHECKS),
-            "problems": announcement_problems(call) if call.status == "draft" else {},
+            "problems": announcement_problems(call) if call.status == CallStatus.DRAFT else {},
             "minimum_deadline": minimum_deadline_for_display(call),
             "can_edit": can_edit_call(request.user, call),
         },

@@ -38,6 +38,26 @@ def can_edit_call(user, call=None):
     return ALLOW
 
 
+TASK_TERMS = ("form", "sphere", "programme")
+
+
+def can_change_task_terms(task, data):
+    """A task's form, sphere and programme are fixed once one of its calls has been announced."""
+    changed = [f for f in TASK_TERMS if f in data and getattr(task, f) != data[f]]
+    if changed and task.calls.exclude(status=CallStatus.DRAFT).exists():
+        return deny(_("A call of this task has been announced: its form, sphere and programme can no longer change."))
+    return ALLOW
+
+
+def task_accepts_calls(task):
+    """Open competitions are held only for tasks planned in that mode (small grants go by art. 19a)."""
+    from .enums import TaskMode
+
+    if task is not None and task.mode != TaskMode.OPEN_COMPETITION:
+        return deny(_("This task is not planned as an open competition, so no call can be made for it."))
+    return ALLOW
+
+
 def can_view_call(user, call):
     if call.status != CallStatus.DRAFT or is_staff_pred(user):
         return ALLOW
@@ -86,6 +106,3 @@ CALL_TRANSITION_CHECKS = {
     "complete": _official,
     "cancel": _official_or_approver,
 }
-
-rules.add_perm("calls.manage_programme", is_official_pred)
-rules.add_perm("calls.view_panel", is_staff_pred)

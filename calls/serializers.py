@@ -5,7 +5,7 @@ from rest_framework import serializers
 from core.api import ModelSerializer
 from core.transitions import available_transitions
 
-from .enums import CancellationGround
+from .enums import CallStatus, CancellationGround
 from .models import AnnualProgramme, Call, Criterion, PublicTask
 from .rules import CALL_TRANSITION_CHECKS
 
@@ -104,7 +104,7 @@ class CallSerializer(ModelSerializer):
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_announcement_url(self, call):
-        if call.status == "draft":
+        if call.status == CallStatus.DRAFT:
             return None
         request = self.context.get("request")
         url = reverse("call_announcement", args=[call.pk])

@@ -19,11 +19,30 @@ from organisations.models import Organisation
 from .announcement import announcement_problems, same_type_grants
 from .enums import STATUTORY_CRITERIA_DEFAULT_POINTS, CallStatus, statutory_criteria_for
 from .models import AnnualProgramme, Call, Criterion, PublicTask
-from .rules import CALL_TRANSITION_CHECKS, can_edit_call, can_manage_programme, cancellation_ground_holds
+from .rules import (
+    CALL_TRANSITION_CHECKS,
+    can_change_task_terms,
+    can_edit_call,
+    can_manage_programme,
+    cancellation_ground_holds,
+    task_accepts_calls,
+)
 
 
-def _save(instance, data):
-    """Apply ``data`` to ``instance``, validate the model, save; validation errors become DomainError."""
+def _locked(instance):
+    """The row of ``instance`` locked for this transaction (``None`` for a new object)."""
+    return type(instance).objects.select_for_update().get(pk=instance.pk) if instance and instance.pk else None
+
+
+def _save(instance, data, *, check=None):
+    """Apply ``data`` to ``instance``, validate the model, save only those fields.
+
+    ``check(locked_instance, data)``, if given, may refuse with a DomainError. Validation errors
+    become a DomainError with per-field messages. Saving only the fields given means a concurrent
+    transition (status, announcement) is never overwritten by an edit.
+    """
+    if check is not None:
+        check(instance, data)
     for field, value in data.items():
         setattr(instance, field, value)
     try:
@@ -31,47 +50,69 @@ def _save(instance, data):
         instance.full_clean(exclude=["status"])
     except ValidationError as exc:
         raise DomainError(_("Please correct the errors below."), errors=exc.message_dict) from exc
-    instance.save()
+    if instance.pk:
+        instance.save(update_fields=[*data, "updated_at"])
+    else:
+        instance.save()
     return instance
 
 
 def programme_save(*, actor, data, programme=None):
     """Create or update a programme. Effects: one row."""
-    require(can_manage_programme(actor, programme))
     with transaction.atomic():
+        programme = _locked(programme)
+        require(can_manage_programme(actor, programme))
         return _save(programme or AnnualProgramme(), data)
 
 
+def _task_terms_unchanged(task, data):
+    decision = can_change_task_terms(task, data)
+    if not decision:
+        raise DomainError(decision.reason, code="task_terms_fixed", errors={"__all__": [decision.reason]})
+
+
 def task_save(*, actor, data, task=None):
-    """Create or update a planned public task. Effects: one row."""
-    require(can_manage_programme(actor, task))
+    """Create or update a planned public task. Effects: one row.
+
+    Once a call of the task has been announced, its form, sphere and programme are part of a
+    published announcement and cannot change.
+    """
     with transaction.atomic():
-        return _save(task or PublicTask(), data)
+        task = _locked(task)
+        require(can_manage_programme(actor, task))
+        return _save(task or PublicTask(), data, check=_task_terms_unchanged if task else None)
 
 
-def criteria_create_statutory(*, call):
-    """Add the statutory criteria (art. 15 ust. 1) to ``call``; own funds only in supporting."""
-    statutory = statutory_criteria_for(call.form)
+def criteria_sync_statutory(*, call):
+    """Make ``call`` carry exactly the statutory criteria (art. 15 ust. 1) that apply to its form:
+    add the missing ones, remove own funds when the task is entrusting."""
+    applicable = statutory_criteria_for(call.form)
+    call.criteria.exclude(statutory="").exclude(statutory__in=applicable).delete()
+    present = set(call.criteria.values_list("statutory", flat=True))
+    position = (call.criteria.order_by("-position").values_list("position", flat=True).first() or 0) + 1
     # Stored in Polish: criteria are part of the official (Polish) announcement, whoever creates the call.
     with translation.override("pl"):
         Criterion.objects.bulk_create(
             Criterion(
                 call=call, statutory=c, name=str(c.label), max_points=STATUTORY_CRITERIA_DEFAULT_POINTS[c], position=i
             )
-            for i, c in enumerate(statutory, start=1)
+            for i, c in enumerate((c for c in applicable if c not in present), start=position)
         )
 
 
+def _call_may_take(call, data):
+    decision = task_accepts_calls(data.get("task") or call.task)
+    if not decision:
+        raise DomainError(decision.reason, code="task_not_competition", errors={"task": [decision.reason]})
+
+
 def call_save(*, actor, data, call=None):
-    """Create or update a draft call. A new call gets the statutory criteria (art. 15 ust. 1)."""
-    require(can_edit_call(actor, call))
+    """Create or update a draft call; it then carries the statutory criteria of its task's form."""
     with transaction.atomic():
-        is_new = call is None
-        if is_new:
-            call = Call(created_by=actor)
-        _save(call, data)
-        if is_new:
-            criteria_create_statutory(call=call)
+        call = _locked(call)
+        require(can_edit_call(actor, call))
+        call = _save(call or Call(created_by=actor), data, check=_call_may_take)
+        criteria_sync_statutory(call=call)
         return call
 
 
@@ -107,7 +148,7 @@ def call_announcement_pdf(call) -> bytes:
 
 def _announcement_notices(call):
     context = {"call": call, "task": call.task}
-    for outlet in MediaOutlet.objects.filter(active=True, wants_calls=True):
+    for outlet in MediaOutlet.objects.filter(active=True, wants_calls=True, consent_at__isnull=False):
         outbox_write(
             event="call_announced",
             channel=Channel.MEDIA,
@@ -163,7 +204,7 @@ def call_transition(*, call, name, actor, reason=""):
 
 
 def _cancellation_notices(call):
-    for outlet in MediaOutlet.objects.filter(active=True, wants_calls=True):
+    for outlet in MediaOutlet.objects.filter(active=True, wants_calls=True, consent_at__isnull=False):
         outbox_write(
             event="call_cancelled",
             channel=Channel.MEDIA,

@@ -7,10 +7,10 @@ from django.views.decorators.http import require_GET
 
 from core.public_cache import public_page
 from core.transitions import history
-from core.views import forbidden
 
 from . import selectors
-from .announcement import minimum_deadline_for_display, same_type_grants
+from .announcement import same_type_grants
+from .enums import CallStatus
 from .forms import YearForm
 from .models import Call
 from .rules import can_view_call
@@ -70,6 +70,7 @@ def _visible_call(request, pk):
 def call_detail(request, pk):
     call = _visible_call(request, pk)
     criteria = list(call.criteria.all())
+    accepts_offers = call.accepts_offers()
     response = render(
         request,
         "calls/call_detail.html",
@@ -79,11 +80,10 @@ def call_detail(request, pk):
             "max_total": sum(c.max_points for c in criteria),
             "same_type_grants": same_type_grants(call),
             "history": history(call),
-            "minimum_deadline": minimum_deadline_for_display(call),
-            "accepts_offers": call.accepts_offers(),
+            "accepts_offers": accepts_offers,
         },
     )
-    if call.accepts_offers():  # "time left" and the open state end at the deadline
+    if accepts_offers:  # "time left" and the open state end at the deadline
         response.cache_seconds = int((call.offer_deadline - timezone.now()).total_seconds())
     return response
 
@@ -94,10 +94,10 @@ def call_announcement(request, pk):
     call = _visible_call(request, pk)
     if call.announcement_id:
         content = call.announcement.read()
-    elif call.status == "draft":
+    elif call.status == CallStatus.DRAFT:
         content = call_announcement_pdf(call)
-    else:
-        return forbidden(request, "", status=404)
+    else:  # announced before documents were stored (imported history): nothing frozen to show
+        raise Http404
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="ogloszenie-{call.pk}.pdf"'
     if call.announcement_id:

@@ -15,7 +15,7 @@ from applications.enums import ApplicationStatus
 from applications.models import Application
 from calls.enums import CallStatus, TaskForm, TaskMode
 from calls.models import AnnualProgramme, Call, PublicTask
-from calls.services import call_announcement_pdf, criteria_create_statutory
+from calls.services import call_announcement_pdf, criteria_sync_statutory
 from core.models import StoredDocument
 from core.roles import APPROVER, OFFICIAL
 from notifications.models import MediaOutlet
@@ -189,7 +189,7 @@ def make_call(task, *, status, deadline, funds, with_pdf=True):
     if status == CallStatus.CANCELLED:
         call.cancellation_ground = "no_offers"
     call.save()
-    criteria_create_statutory(call=call)
+    criteria_sync_statutory(call=call)
     if with_pdf and status != CallStatus.DRAFT:
         call.announcement = StoredDocument.store(kind="call_announcement", content=call_announcement_pdf(call))
         call.save(update_fields=["announcement"])

@@ -3,7 +3,6 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 GROSZ = Decimal("0.01")
 NBSP = "\u00a0"
@@ -33,6 +32,3 @@ def format_pln(value) -> str:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
     return f"{sign}{NBSP.join(groups)},{frac}{NBSP}zł"
-
-
-CURRENCY_LABEL = _("PLN")

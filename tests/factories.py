@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from calls.enums import CallStatus, TaskForm, TaskMode
 from calls.models import AnnualProgramme, Call, PublicTask
-from calls.services import criteria_create_statutory
+from calls.services import criteria_sync_statutory
 from core.roles import APPROVER, OFFICIAL
 from notifications.models import MediaOutlet
 from organisations.enums import MembershipRole
@@ -109,7 +109,7 @@ class CallFactory(factory.django.DjangoModelFactory):
     def criteria(self, create, extracted, **kwargs):
         if extracted is False:
             return
-        criteria_create_statutory(call=self)
+        criteria_sync_statutory(call=self)
 
 
 class MediaOutletFactory(factory.django.DjangoModelFactory):
