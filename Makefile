@@ -44,7 +44,7 @@ format: $(STAMP)
 	.venv/bin/ruff format .
 
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l pl -l en --ignore=.venv --ignore=var --no-obsolete
+	$(PY) manage.py makemessages -l pl -l en --ignore=.venv --ignore=var --ignore=bench --ignore=tests --ignore=node_modules --no-obsolete
 
 bench: install
 	bin/services

@@ -157,7 +157,9 @@ def _announcement_notices(call):
             context={**context, "outlet": outlet},
             dedupe_key=f"call_announced:{call.pk}:media:{outlet.pk}",
         )
-    organisations = Organisation.objects.filter(wants_call_notices=True, spheres=call.task.sphere_id).exclude(email="")
+    organisations = Organisation.objects.filter(
+        wants_call_notices=True, spheres=call.task.sphere_id, verified_at__isnull=False
+    ).exclude(email="")
     for organisation in organisations:
         outbox_write(
             event="call_announced",

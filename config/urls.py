@@ -7,15 +7,20 @@ from rest_framework.routers import DefaultRouter
 from calls.api import CallViewSet, ProgrammeViewSet, TaskViewSet
 from calls.urls import panel_patterns
 from core.views import set_language
+from organisations.api import OrganisationViewSet
+from organisations.urls import panel_patterns as organisation_panel_patterns
 
 router = DefaultRouter()
 router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("tasks", TaskViewSet, basename="task")
 router.register("calls", CallViewSet, basename="call")
+router.register("organisations", OrganisationViewSet, basename="organisation")
 
 urlpatterns = [
     path("", include("calls.urls")),
     path("panel/", include(panel_patterns)),
+    path("organisations/", include("organisations.urls")),
+    path("panel/organisations/", include(organisation_panel_patterns)),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", set_language, name="set_language"),

@@ -19,7 +19,7 @@ from calls.services import call_announcement_pdf, criteria_sync_statutory
 from core.models import StoredDocument
 from core.roles import APPROVER, OFFICIAL
 from notifications.models import MediaOutlet
-from organisations.enums import LegalForm, MembershipRole
+from organisations.enums import LegalForm, MembershipRole, RegisterType
 from organisations.models import Membership, Organisation, Sphere
 
 DEMO_PASSWORD = "pozytek-demo"
@@ -46,7 +46,7 @@ ORGANISATIONS = [
     ),
     ("Klub Sportowy „Górnik Młodzież”", LegalForm.SPORTS_CLUB, "0000234567", "5260250274", "850518457", ["17", "15"]),
     ("Fundacja Zdrowie i Ekologia", LegalForm.FOUNDATION, "0000345678", "", "", ["6", "18"]),
-    ("Stowarzyszenie Kulturalne „Śląska Łódź”", LegalForm.ASSOCIATION, "", "", "", ["16", "4"]),
+    ("Stowarzyszenie Kulturalne „Śląska Łódź”", LegalForm.ORDINARY_ASSOCIATION, "", "", "", ["16", "4"]),
 ]
 
 TASKS = [
@@ -143,6 +143,9 @@ def demo_organisations():
                 "krs": krs,
                 "nip": nip,
                 "regon": regon,
+                # without a KRS number: the city's register of ordinary associations
+                "register_type": RegisterType.KRS if krs else RegisterType.LOCAL_REGISTER,
+                "register_number": "" if krs else f"SZ.512.{i}.2019",
                 "city": "Zabrze",
                 "email": f"org{i}@ngo.pozytek.local",
                 "verified_at": timezone.now(),

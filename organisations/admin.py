@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import Membership, Organisation, Sphere
 
@@ -15,7 +16,9 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "krs", "nip", "city", "verified_at"]
-    search_fields = ["name", "krs", "nip", "regon"]
+    list_display = ["name", "register_type", "krs", "nip", "city", "verified_at"]
+    list_filter = ["register_type", "legal_form"]
+    search_fields = ["name", "name_ascii", "krs", "nip", "regon", "register_number"]
     filter_horizontal = ["spheres"]
     inlines = [MembershipInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

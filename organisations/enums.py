@@ -7,6 +7,27 @@ class MembershipRole(models.TextChoices):
     EDITOR = "editor", _("editor")
 
 
+class RegisterType(models.TextChoices):
+    """Where an organisation is registered: not every one is in the KRS (art. 3; 2018 offer template)."""
+
+    KRS = "krs", _("National Court Register (KRS)")
+    # *ewidencja stowarzyszeń zwykłych / uczniowskich klubów sportowych*, kept by the starosta
+    # (in a city with powiat rights, by the city itself)
+    LOCAL_REGISTER = "local_register", _("register kept by the starosta or the city (ordinary associations, clubs)")
+    # *rejestr kół gospodyń wiejskich* kept by the Agency for Restructuring and Modernisation of Agriculture
+    ARIMR = "arimr", _("ARiMR register of rural women's circles")
+    # church legal persons and church units recorded under the church-and-state laws
+    CHURCH = "church", _("register of church legal persons")
+    OTHER = "other", _("other register")
+
+
+class VerificationState(models.TextChoices):
+    """The two states of an organisation in the public register, as recorded in its history."""
+
+    UNVERIFIED = "unverified", _("not verified")
+    VERIFIED = "verified", _("verified")
+
+
 class LegalForm(models.TextChoices):
     FOUNDATION = "foundation", _("foundation")
     ASSOCIATION = "association", _("association")

@@ -1,4 +1,17 @@
-from .models import Membership
+"""Reads for the register of organisations; every query shape here is constant in the row count."""
+
+import re
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+
+from core.models import StatusChange
+
+from .enums import VerificationState
+from .models import Membership, Organisation
+from .rules import visible_organisations_q
+from .search import name_search_filter
+from .validators import normalise_krs, normalise_nip, normalise_regon
 
 
 def organisation_ids_of(user):
@@ -12,3 +25,61 @@ def organisation_ids_of(user):
         )
         user._pozytek_org_ids = cached
     return cached
+
+
+def _identifier_q(query):
+    """Organisations whose KRS, NIP or REGON is ``query``, typed with or without formatting; None if it
+    cannot be one."""
+    conditions = Q()
+    krs, nip, regon = normalise_krs(query), normalise_nip(query), normalise_regon(query)
+    if re.fullmatch(r"[0-9]{10}", krs):
+        conditions |= Q(krs=krs)
+    if re.fullmatch(r"[0-9]{10}", nip):
+        conditions |= Q(nip=nip)
+    if re.fullmatch(r"[0-9]{9}|[0-9]{14}", regon):
+        conditions |= Q(regon=regon)
+    return conditions or None
+
+
+def organisation_search(queryset, *, query="", sphere=None):
+    """Narrow ``queryset`` to organisations whose name contains ``query`` (any case; see
+    organisations.search for Polish letters) or whose identifier is ``query``, and that work in
+    ``sphere`` (a Sphere or its code)."""
+    query = (query or "").strip()
+    if query:
+        conditions = Q(**name_search_filter(query))
+        identifier = _identifier_q(query)
+        if identifier is not None:
+            conditions |= identifier
+        queryset = queryset.filter(conditions)
+    if sphere:
+        # A code is unique, so the join gives each organisation at most once.
+        queryset = queryset.filter(spheres__code=getattr(sphere, "code", sphere))
+    return queryset
+
+
+def organisation_list(*, user, query="", sphere=None, verified=None):
+    """The organisations ``user`` may see, matching the search, in alphabetical order with their spheres.
+
+    ``verified`` (True/False) narrows the list for officials to verified or awaiting organisations.
+    Two queries for a page (plus one to count it), whatever the number of organisations.
+    """
+    queryset = Organisation.objects.filter(visible_organisations_q(user))
+    if verified is not None:
+        queryset = queryset.filter(verified_at__isnull=not verified)
+    queryset = organisation_search(queryset, query=query, sphere=sphere)
+    return queryset.prefetch_related("spheres").order_by("name_ascii", "pk")
+
+
+def organisation_history(organisation):
+    """The verification changes of ``organisation``, oldest first, with actors and state labels."""
+    labels = dict(VerificationState.choices)
+    changes = list(
+        StatusChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(Organisation), object_id=organisation.pk
+        ).select_related("actor")
+    )
+    for change in changes:
+        change.from_label = labels.get(change.from_state, change.from_state)
+        change.to_label = labels.get(change.to_state, change.to_state)
+    return changes

@@ -200,7 +200,7 @@ TEXT_FIELDS = {"task_type", "award_rules", "realisation_conditions", "procedure"
 def audience(db):
     """A newsroom and an organisation of the call's sphere: an announcement would write notices to both."""
     MediaOutletFactory()
-    OrganisationFactory(sphere_codes=["17"])
+    OrganisationFactory(verified_at=timezone.now(), sphere_codes=["17"])
 
 
 def complete_draft():

@@ -39,12 +39,15 @@ def make_audience():
     MediaOutletFactory(active=False)
     MediaOutletFactory(wants_calls=False)
     organisations = [
-        OrganisationFactory(sphere_codes=["17"]),
-        OrganisationFactory(sphere_codes=["1", "17"]),  # two spheres, one of them the call's: one notice
+        OrganisationFactory(verified_at=timezone.now(), sphere_codes=["17"]),
+        OrganisationFactory(
+            verified_at=timezone.now(), sphere_codes=["1", "17"]
+        ),  # two spheres, one of them the call's: one notice
     ]
-    OrganisationFactory(sphere_codes=["1"])  # another sphere
-    OrganisationFactory(sphere_codes=["17"], wants_call_notices=False)  # opted out
-    OrganisationFactory(sphere_codes=["17"], email="")  # nowhere to write to
+    OrganisationFactory(verified_at=timezone.now(), sphere_codes=["1"])  # another sphere
+    OrganisationFactory(verified_at=timezone.now(), sphere_codes=["17"], wants_call_notices=False)  # opted out
+    OrganisationFactory(verified_at=timezone.now(), sphere_codes=["17"], email="")  # nowhere to write to
+    OrganisationFactory(sphere_codes=["17"])  # not verified yet: not in the public register
     return call, [o.email for o in outlets] + [o.email for o in organisations]
 
 
@@ -161,7 +164,7 @@ def test_a_broker_outage_neither_blocks_the_announcement_nor_loses_its_notices(
 @committed
 def test_the_same_event_fired_twice_gives_one_notice(celery_worker, mailbox, official):
     call, expected = make_audience()
-    organisation = OrganisationFactory(sphere_codes=["2"], email="rada@ngo.example.org")
+    organisation = OrganisationFactory(verified_at=timezone.now(), sphere_codes=["2"], email="rada@ngo.example.org")
     notice = {
         "event": "call_reminder",
         "recipient": organisation.email,
@@ -248,7 +251,7 @@ def test_a_title_with_quotes_and_ampersand_reaches_the_subject_and_text_unescape
     title = 'Sport & rekreacja: "Aktywne Zabrze" dla seniorów'
     call = CallFactory(title=title)
     outlet = MediaOutletFactory()
-    organisation = OrganisationFactory(sphere_codes=["17"])
+    organisation = OrganisationFactory(verified_at=timezone.now(), sphere_codes=["17"])
     call_announce(call=call, actor=official)
 
     for row in OutboxMessage.objects.all():
