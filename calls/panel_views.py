@@ -6,9 +6,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
-from core.forms import apply_domain_error
 from core.transitions import available_transitions, history
-from core.views import forbidden, staff_required
+from core.views import forbidden, form_page, staff_required
 
 from . import services
 from .announcement import announcement_problems, minimum_deadline_for_display
@@ -25,19 +24,6 @@ def dashboard(request):
     return render(request, "panel/dashboard.html", {"programmes": programmes, "calls": calls})
 
 
-def _edit(request, *, form, save, template, context, success_message, redirect_to):
-    """The shared shape of a panel edit page: validate, call the service, keep input on refusal."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = save(form.cleaned_data)
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            messages.success(request, success_message)
-            return redirect(*redirect_to(obj))
-    return render(request, template, {**context, "form": form}, status=400 if form.errors else 200)
-
-
 @staff_required
 def programme_edit(request, pk=None):
     programme = get_object_or_404(AnnualProgramme, pk=pk) if pk else None
@@ -45,7 +31,7 @@ def programme_edit(request, pk=None):
     if not decision:
         return forbidden(request, decision.reason)
     form = ProgrammeForm(request.POST or None, instance=programme)
-    return _edit(
+    return form_page(
         request,
         form=form,
         save=lambda data: services.programme_save(actor=request.user, data=data, programme=programme),
@@ -71,7 +57,7 @@ def task_edit(request, pk=None):
         return forbidden(request, decision.reason)
     initial = {"programme": request.GET.get("programme")} if task is None else None
     form = PublicTaskForm(request.POST or None, instance=task, initial=initial)
-    return _edit(
+    return form_page(
         request,
         form=form,
         save=lambda data: services.task_save(actor=request.user, data=data, task=task),
@@ -90,7 +76,7 @@ def call_edit(request, pk=None):
         return forbidden(request, decision.reason)
     initial = {"task": request.GET.get("task")} if call is None else None
     form = CallForm(request.POST or None, instance=call, initial=initial)
-    return _edit(
+    return form_page(
         request,
         form=form,
         save=lambda data: services.call_save(actor=request.user, data=data, call=call),
@@ -168,16 +154,15 @@ def call_cancel(request, pk):
     decision = CALL_TRANSITION_CHECKS["cancel"](request.user, call)
     if not decision:
         return forbidden(request, decision.reason)
-    form = CancelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.call_cancel(call=call, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            messages.success(request, _("The competition has been cancelled."))
-            return redirect("panel:call", call.pk)
-    return render(request, "panel/call_cancel.html", {"call": call, "form": form}, status=400 if form.errors else 200)
+    return form_page(
+        request,
+        form=CancelForm(request.POST or None),
+        save=lambda data: services.call_cancel(call=call, actor=request.user, **data),
+        template="panel/call_cancel.html",
+        context={"call": call},
+        success_message=_("The competition has been cancelled."),
+        redirect_to=lambda saved: ("panel:call", saved.pk),
+    )
 
 
 @staff_required

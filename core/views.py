@@ -1,13 +1,16 @@
 from functools import wraps
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from .errors import DomainError
+from .forms import apply_domain_error
 from .roles import is_approver, is_official
 
 
@@ -50,6 +53,23 @@ def set_language(request):
             secure=request.is_secure(),
         )
     return response
+
+
+def form_page(request, *, form, save, template, context, success_message, redirect_to):
+    """The shape of every form page: validate, call one service, keep what was typed on refusal.
+
+    ``save(cleaned_data)`` calls the service; a ``DomainError`` lands on the form, field by field.
+    ``redirect_to(saved)`` gives ``redirect()`` arguments. A refused form answers 400.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(form.cleaned_data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            messages.success(request, success_message)
+            return redirect(*redirect_to(saved))
+    return render(request, template, {**context, "form": form}, status=400 if form.errors else 200)
 
 
 def forbidden(request, reason, status=403):

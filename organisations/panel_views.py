@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from core.forms import apply_domain_error
-from core.views import forbidden, staff_required
+from core.views import forbidden, form_page, staff_required
 
 from . import selectors, services
 from .forms import OrganisationForm, PanelSearchForm, UnverifyForm
@@ -77,18 +77,12 @@ def organisation_unverify(request, pk):
     decision = ORGANISATION_ACTION_CHECKS["unverify"](request.user, organisation)
     if not decision:
         return forbidden(request, decision.reason)
-    form = UnverifyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_unverify(organisation=organisation, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            messages.success(request, _("The verification has been withdrawn; the organisation is no longer public."))
-            return redirect("panel_organisations:edit", organisation.pk)
-    return render(
+    return form_page(
         request,
-        "organisations/panel/organisation_unverify.html",
-        {"organisation": organisation, "form": form},
-        status=400 if form.errors else 200,
+        form=UnverifyForm(request.POST or None),
+        save=lambda data: services.organisation_unverify(organisation=organisation, actor=request.user, **data),
+        template="organisations/panel/organisation_unverify.html",
+        context={"organisation": organisation},
+        success_message=_("The verification has been withdrawn; the organisation is no longer public."),
+        redirect_to=lambda saved: ("panel_organisations:edit", organisation.pk),
     )
