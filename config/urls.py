@@ -21,6 +21,7 @@ urlpatterns = [
     path("panel/", include(panel_patterns)),
     path("organisations/", include("organisations.urls")),
     path("panel/organisations/", include(organisation_panel_patterns)),
+    path("accounts/", include("accounts.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", set_language, name="set_language"),

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from .enums import MembershipRole
 from .models import Organisation, Sphere
 
 
@@ -70,4 +71,30 @@ class UnverifyForm(forms.Form):
         label=_("Reason (kept in the organisation's history)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=4000,
+    )
+
+
+def organisation_profile_form(fields):
+    """The organisation form limited to ``fields`` (see rules.editable_profile_fields)."""
+    return forms.modelform_factory(Organisation, form=OrganisationForm, fields=fields)
+
+
+class JoinSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name, KRS, NIP or REGON of the organisation"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices)
+
+
+class RefuseRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (sent to the person)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )

@@ -3,11 +3,12 @@
 import re
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from core.models import StatusChange
 
-from .enums import VerificationState
+from .enums import MembershipRole, VerificationState
 from .models import Membership, Organisation
 from .rules import visible_organisations_q
 from .search import name_search_filter
@@ -82,4 +83,44 @@ def organisation_history(organisation):
     for change in changes:
         change.from_label = labels.get(change.from_state, change.from_state)
         change.to_label = labels.get(change.to_state, change.to_state)
+    return changes
+
+
+def my_memberships(user):
+    """``user``'s memberships, pending and confirmed, with their organisations, by organisation name."""
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("organisation")
+        .order_by("organisation__name_ascii", "organisation_id")
+    )
+
+
+def organisation_members(organisation):
+    """The organisation's memberships: pending requests first (oldest first), then members by name."""
+    return (
+        organisation.memberships.select_related("user")
+        .order_by(F("confirmed_at").asc(nulls_first=True), "user__last_name", "user__first_name", "pk")
+        .all()
+    )
+
+
+def membership_history(organisation):
+    """Every change of the organisation's memberships, oldest first, with actors and state labels
+    (requests, confirmations, refusals, role changes, removals; rows outlive deleted memberships)."""
+    labels = {
+        **dict(MembershipRole.choices),
+        "pending": _("awaiting confirmation"),
+        "refused": _("refused"),
+        "removed": _("removed"),
+        "": "—",
+    }
+    changes = list(
+        StatusChange.objects.filter(
+            content_type=ContentType.objects.get_for_model(Membership), data__organisation=organisation.pk
+        ).select_related("actor")
+    )
+    for change in changes:
+        change.from_label = labels.get(change.from_state, change.from_state)
+        change.to_label = labels.get(change.to_state, change.to_state)
+        change.person = change.data.get("person", "")
     return changes

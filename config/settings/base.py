@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "core",
     "organisations",
+    "accounts",
     "calls",
     "applications",
     "notifications",
