@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, FSMModelMixin
+from django_fsm import FSMField, FSMModelMixin, transition
 
 from calls.models import Call
 from core.models import TimeStampedModel
@@ -13,8 +15,8 @@ from .enums import ApplicationStatus
 class Application(FSMModelMixin, TimeStampedModel):
     """An offer (*oferta realizacji zadania publicznego*) in a call.
 
-    The foundation holds only what the programme and art. 13 statistics read (amounts and
-    status); the offer template, submission and its transitions belong to the offers issue.
+    Holds what submission and the programme's statistics need (amounts, status, submission
+    record); the offer template's sections arrive with the offer editor.
     """
 
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications")
@@ -23,6 +25,13 @@ class Application(FSMModelMixin, TimeStampedModel):
     status = FSMField(_("status"), default=ApplicationStatus.DRAFT, choices=ApplicationStatus.choices, protected=True)
     requested_amount = MoneyField(_("grant requested (PLN)"), default=0)
     awarded_amount = MoneyField(_("grant awarded (PLN)"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+    confirmation_number = models.CharField(
+        _("confirmation number"), max_length=40, blank=True, editable=False, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
 
     class Meta:
         ordering = ["pk"]
@@ -31,3 +40,33 @@ class Application(FSMModelMixin, TimeStampedModel):
 
     def __str__(self):
         return self.title
+
+    def call_accepts_it(self):
+        """The call still takes offers: announced and before the deadline (server time)."""
+        return self.call.accepts_offers()
+
+    # Transitions: bodies change only this object's fields; services run them (core.transitions).
+
+    @transition(
+        field=status,
+        source=[ApplicationStatus.DRAFT, ApplicationStatus.RETURNED_FOR_CORRECTION],
+        target=ApplicationStatus.SUBMITTED,
+        conditions=[call_accepts_it],
+    )
+    def submit(self, *, at):
+        self.submitted_at = at
+        if not self.confirmation_number:
+            # Stable per offer: the call, the year and the offer's own number.
+            self.confirmation_number = f"{timezone.localtime(at).year}/{self.call_id}/{self.pk:05d}"
+
+    @transition(
+        field=status,
+        source=[
+            ApplicationStatus.SUBMITTED,
+            ApplicationStatus.RETURNED_FOR_CORRECTION,
+            ApplicationStatus.FORMALLY_ACCEPTED,
+        ],
+        target=ApplicationStatus.WITHDRAWN,
+    )
+    def withdraw(self):
+        """Before any decision the organisation may withdraw its offer."""

@@ -1,0 +1,113 @@
+"""Writes for offers. Each function is one transaction and says its effects."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from core.errors import DomainError
+from core.permissions import require
+from core.roles import OFFICIAL
+from core.transitions import run_transition
+from notifications.services import outbox_write
+from organisations.models import Membership
+
+from .enums import ApplicationStatus
+from .models import Application
+from .rules import APPLICATION_TRANSITION_CHECKS, can_create_application
+
+
+def application_create(*, actor, organisation, call, title, requested_amount=0):
+    """Start a draft offer of ``organisation`` in ``call``. Effects: one row."""
+    require(can_create_application(actor, organisation, call))
+    return Application.objects.create(
+        call=call, organisation=organisation, title=title, requested_amount=requested_amount, created_by=actor
+    )
+
+
+def _members(application):
+    return (
+        Membership.objects.filter(organisation_id=application.organisation_id, confirmed_at__isnull=False)
+        .exclude(user__email="")
+        .select_related("user")
+    )
+
+
+def _officials():
+    return get_user_model().objects.filter(groups__name=OFFICIAL, is_active=True).exclude(email="")
+
+
+def _submission_notices(application):
+    event = f"{application.pk}:{application.submitted_at.isoformat()}"
+    context = {"application": application, "call": application.call, "organisation": application.organisation}
+    for membership in _members(application):
+        outbox_write(
+            event="application_submitted",
+            recipient=membership.user.email,
+            template="application_submitted",
+            context={**context, "person": membership.user},
+            dedupe_key=f"application_submitted:{event}:user:{membership.user_id}",
+        )
+    for official in _officials():
+        outbox_write(
+            event="application_received",
+            recipient=official.email,
+            template="application_received",
+            context=context,
+            dedupe_key=f"application_received:{event}:user:{official.pk}",
+        )
+
+
+def application_submit(*, application, actor):
+    """Submit an offer (or resubmit it after correction) while the call accepts offers.
+
+    The deadline is checked on the server clock inside the transaction that holds the offer's row
+    lock, whatever the call's stored status says; after it the refusal says when it passed and the
+    draft stays as it was. Two submissions at once give one: the second finds it submitted.
+    Effects: status → submitted, submission time and a confirmation number, a StatusChange row,
+    notices to the organisation's members (confirmation) and to officials (new offer).
+    """
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+        require(APPLICATION_TRANSITION_CHECKS["submit"](actor, locked))
+        editable = (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED_FOR_CORRECTION)
+        if locked.status in editable and not locked.call.accepts_offers():
+            deadline = date_format(timezone.localtime(locked.call.offer_deadline), "DATETIME_FORMAT")
+            raise DomainError(
+                _("The deadline for offers passed at %(deadline)s: the offer was not submitted; your draft is kept.")
+                % {"deadline": deadline},
+                code="deadline_passed",
+            )
+        return run_transition(
+            obj=locked,
+            name="submit",
+            actor=actor,
+            checks=APPLICATION_TRANSITION_CHECKS,
+            kwargs={"at": timezone.now()},
+            within=_submission_notices,
+        )
+
+
+def _withdrawal_notices(application):
+    for official in _officials():
+        outbox_write(
+            event="application_withdrawn",
+            recipient=official.email,
+            template="application_withdrawn",
+            context={"application": application, "call": application.call, "organisation": application.organisation},
+            dedupe_key=f"application_withdrawn:{application.pk}:user:{official.pk}",
+        )
+
+
+def application_withdraw(*, application, actor, reason=""):
+    """Withdraw a submitted offer before any decision. Effects: status → withdrawn, a StatusChange
+    row with the reason, notices to officials."""
+    return run_transition(
+        obj=application,
+        name="withdraw",
+        actor=actor,
+        checks=APPLICATION_TRANSITION_CHECKS,
+        reason=reason,
+        within=_withdrawal_notices,
+    )
