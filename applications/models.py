@@ -29,6 +29,7 @@ class Application(FSMModelMixin, TimeStampedModel):
     confirmation_number = models.CharField(
         _("confirmation number"), max_length=40, blank=True, editable=False, db_index=True
     )
+    correction_due = models.DateTimeField(_("corrections due"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
@@ -41,8 +42,11 @@ class Application(FSMModelMixin, TimeStampedModel):
     def __str__(self):
         return self.title
 
-    def call_accepts_it(self):
-        """The call still takes offers: announced and before the deadline (server time)."""
+    def can_be_submitted_now(self):
+        """A first submission while the call takes offers (announced, before the deadline); a
+        corrected offer until the correction deadline the official set."""
+        if self.status == ApplicationStatus.RETURNED_FOR_CORRECTION:
+            return self.correction_due is not None and timezone.now() < self.correction_due
         return self.call.accepts_offers()
 
     # Transitions: bodies change only this object's fields; services run them (core.transitions).
@@ -51,7 +55,7 @@ class Application(FSMModelMixin, TimeStampedModel):
         field=status,
         source=[ApplicationStatus.DRAFT, ApplicationStatus.RETURNED_FOR_CORRECTION],
         target=ApplicationStatus.SUBMITTED,
-        conditions=[call_accepts_it],
+        conditions=[can_be_submitted_now],
     )
     def submit(self, *, at):
         self.submitted_at = at
@@ -70,3 +74,17 @@ class Application(FSMModelMixin, TimeStampedModel):
     )
     def withdraw(self):
         """Before any decision the organisation may withdraw its offer."""
+
+    # The formal check (ocena formalna) by an official.
+
+    @transition(field=status, source=ApplicationStatus.SUBMITTED, target=ApplicationStatus.FORMALLY_ACCEPTED)
+    def accept_formally(self):
+        self.correction_due = None
+
+    @transition(field=status, source=ApplicationStatus.SUBMITTED, target=ApplicationStatus.RETURNED_FOR_CORRECTION)
+    def return_for_correction(self, *, due):
+        self.correction_due = due
+
+    @transition(field=status, source=ApplicationStatus.SUBMITTED, target=ApplicationStatus.FORMALLY_REJECTED)
+    def reject_formally(self):
+        self.correction_due = None

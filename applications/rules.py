@@ -49,7 +49,14 @@ def _member(user, application):
     return ALLOW if is_member(user, application.organisation_id) else deny(NOT_MEMBER)
 
 
+def _official(user, application):
+    return ALLOW if is_official(user) else deny(_("Only officials of the NGO Centre carry out the formal check."))
+
+
 APPLICATION_TRANSITION_CHECKS = {
     "submit": _member,
     "withdraw": _member,
+    "accept_formally": _official,
+    "return_for_correction": _official,
+    "reject_formally": _official,
 }

@@ -72,11 +72,19 @@ def application_submit(*, application, actor):
         locked = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
         require(APPLICATION_TRANSITION_CHECKS["submit"](actor, locked))
         editable = (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED_FOR_CORRECTION)
-        if locked.status in editable and not locked.call.accepts_offers():
-            deadline = date_format(timezone.localtime(locked.call.offer_deadline), "DATETIME_FORMAT")
+        if locked.status in editable and not locked.can_be_submitted_now():
+            returned = locked.status == ApplicationStatus.RETURNED_FOR_CORRECTION
+            deadline = locked.correction_due if returned else locked.call.offer_deadline
+            message = (
+                _("The deadline for corrections passed at %(deadline)s: the offer was not resubmitted.")
+                if returned
+                else _(
+                    "The deadline for offers passed at %(deadline)s: the offer was not submitted; your draft is kept."
+                )
+            )
             raise DomainError(
-                _("The deadline for offers passed at %(deadline)s: the offer was not submitted; your draft is kept.")
-                % {"deadline": deadline},
+                message
+                % {"deadline": date_format(timezone.localtime(deadline), "DATETIME_FORMAT") if deadline else "—"},
                 code="deadline_passed",
             )
         return run_transition(
@@ -110,4 +118,76 @@ def application_withdraw(*, application, actor, reason=""):
         checks=APPLICATION_TRANSITION_CHECKS,
         reason=reason,
         within=_withdrawal_notices,
+    )
+
+
+def _formal_outcome_notices(application, *, outcome, reason="", defects=()):
+    context = {
+        "application": application,
+        "call": application.call,
+        "organisation": application.organisation,
+        "outcome": outcome,
+        "reason": reason,
+        "defects": defects,
+    }
+    at = timezone.now().isoformat()
+    for membership in _members(application):
+        outbox_write(
+            event=f"application_{outcome}",
+            recipient=membership.user.email,
+            template="application_formal_outcome",
+            context=context,
+            dedupe_key=f"application_{outcome}:{application.pk}:{at}:user:{membership.user_id}",
+        )
+
+
+def application_accept_formally(*, application, actor):
+    """The offer passes the formal check. Effects: status, a StatusChange row, notices to members."""
+    return run_transition(
+        obj=application,
+        name="accept_formally",
+        actor=actor,
+        checks=APPLICATION_TRANSITION_CHECKS,
+        within=lambda app: _formal_outcome_notices(app, outcome="formally_accepted"),
+    )
+
+
+def application_return_for_correction(*, application, actor, defects, due):
+    """Return the offer with its defects listed and a deadline for the corrected version.
+
+    Refused without defects or with a deadline already past. Effects: status, the deadline on the
+    offer, a StatusChange row with the defects, notices to members with the list and the deadline.
+    """
+    defects = [d.strip() for d in defects if d and d.strip()]
+    errors = {}
+    if not defects:
+        errors["defects"] = [_("List the defects the organisation must correct.")]
+    if due is None or due <= timezone.now():
+        errors["due"] = [_("Give a correction deadline in the future.")]
+    if errors:
+        raise DomainError(_("The offer cannot be returned without defects and a deadline."), errors=errors)
+    return run_transition(
+        obj=application,
+        name="return_for_correction",
+        actor=actor,
+        checks=APPLICATION_TRANSITION_CHECKS,
+        reason="; ".join(defects),
+        data={"defects": defects, "due": due.isoformat()},
+        kwargs={"due": due},
+        within=lambda app: _formal_outcome_notices(app, outcome="returned_for_correction", defects=defects),
+    )
+
+
+def application_reject_formally(*, application, actor, reason):
+    """Reject the offer on formal grounds, with the reason. Effects: status, a StatusChange row
+    with the reason, notices to members."""
+    if not (reason or "").strip():
+        raise DomainError(_("Give the reason for the formal rejection."), errors={"reason": [_("Give the reason.")]})
+    return run_transition(
+        obj=application,
+        name="reject_formally",
+        actor=actor,
+        checks=APPLICATION_TRANSITION_CHECKS,
+        reason=reason,
+        within=lambda app: _formal_outcome_notices(app, outcome="formally_rejected", reason=reason),
     )

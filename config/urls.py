@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from applications.api import ApplicationViewSet
 from calls.api import CallViewSet, ProgrammeViewSet, TaskViewSet
 from calls.urls import panel_patterns
 from core.views import set_language
@@ -14,6 +15,7 @@ router = DefaultRouter()
 router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("tasks", TaskViewSet, basename="task")
 router.register("calls", CallViewSet, basename="call")
+router.register("applications", ApplicationViewSet, basename="application")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 
 urlpatterns = [

@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from applications import services
 from applications.enums import ApplicationStatus
-from applications.models import Application
 from core.errors import DomainError, InvalidState, NotAllowed
 from core.models import StatusChange
 from notifications.models import OutboxMessage
 from organisations.models import Membership
+from tests.applications.helpers import offer, open_call
 from tests.factories import CallFactory, OrganisationFactory, UserFactory, make_ngo_member
 
 pytestmark = pytest.mark.django_db
@@ -24,23 +24,18 @@ STATES = [s.value for s in ApplicationStatus]
 EXPECTED = {
     "submit": ({"draft", "returned_for_correction"}, {"member"}),
     "withdraw": ({"submitted", "returned_for_correction", "formally_accepted"}, {"member"}),
+    "accept_formally": ({"submitted"}, {"official"}),
+    "return_for_correction": ({"submitted"}, {"official"}),
+    "reject_formally": ({"submitted"}, {"official"}),
+}
+TARGET = {
+    "submit": "submitted",
+    "withdraw": "withdrawn",
+    "accept_formally": "formally_accepted",
+    "return_for_correction": "returned_for_correction",
+    "reject_formally": "formally_rejected",
 }
 ROLES = ["anonymous", "member", "other_member", "official", "approver"]
-
-
-def open_call(**kwargs):
-    published = timezone.now() - datetime.timedelta(days=2)
-    kwargs.setdefault("offer_deadline", published + datetime.timedelta(days=25))
-    return CallFactory(status="announced", published_bip_at=published, **kwargs)
-
-
-def offer(call=None, status=ApplicationStatus.DRAFT):
-    organisation = OrganisationFactory(verified_at=timezone.now())
-    member = make_ngo_member(organisation)
-    application = Application.objects.create(
-        call=call or open_call(), organisation=organisation, title="Wakacje w mieście", status=status
-    )
-    return application, member
 
 
 def actor(role, application, member):
@@ -56,7 +51,16 @@ def actor(role, application, member):
 def run(transition, application, user):
     if transition == "submit":
         return services.application_submit(application=application, actor=user)
-    return services.application_withdraw(application=application, actor=user, reason="Rezygnujemy.")
+    if transition == "withdraw":
+        return services.application_withdraw(application=application, actor=user, reason="Rezygnujemy.")
+    if transition == "accept_formally":
+        return services.application_accept_formally(application=application, actor=user)
+    if transition == "return_for_correction":
+        due = timezone.now() + datetime.timedelta(days=7)
+        return services.application_return_for_correction(
+            application=application, actor=user, defects=["Brak podpisu."], due=due
+        )
+    return services.application_reject_formally(application=application, actor=user, reason="Oferta po terminie.")
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -69,7 +73,7 @@ def test_offer_transition_matrix(transition, state, role):
     if state in sources and role in roles:
         run(transition, application, user)
         application.refresh_from_db()
-        assert application.status == ("submitted" if transition == "submit" else "withdrawn")
+        assert application.status == TARGET[transition]
         assert StatusChange.objects.filter(object_id=application.pk, transition=transition).count() == 1
     else:
         with pytest.raises((NotAllowed, InvalidState, DomainError)):
@@ -151,3 +155,58 @@ def test_two_submissions_at_the_same_moment_give_one():
     assert sorted(outcomes) == ["refused", "submitted"]
     assert StatusChange.objects.filter(object_id=application.pk, transition="submit").count() == 1
     assert OutboxMessage.objects.filter(event="application_submitted").count() == 1
+
+
+def test_a_returned_offer_is_resubmitted_within_the_correction_window_even_after_the_call_deadline():
+    call = open_call()
+    application, member = offer(call, status="submitted")
+    official = UserFactory(roles=["official"])
+    due = call.offer_deadline + datetime.timedelta(days=7)
+    with time_machine.travel(call.offer_deadline + datetime.timedelta(days=1), tick=False):
+        services.application_return_for_correction(
+            application=application, actor=official, defects=["Brak podpisu osoby upoważnionej.", " "], due=due
+        )
+        notice = OutboxMessage.objects.get(event="application_returned_for_correction")
+        assert "Brak podpisu osoby upoważnionej." in notice.body_text
+    with time_machine.travel(due - datetime.timedelta(seconds=1), tick=False):
+        services.application_submit(application=application, actor=member)
+    application.refresh_from_db()
+    assert application.status == "submitted"
+
+
+def test_a_correction_after_its_deadline_is_refused():
+    application, member = offer(status="submitted")
+    official = UserFactory(roles=["official"])
+    due = timezone.now() + datetime.timedelta(days=7)
+    services.application_return_for_correction(application=application, actor=official, defects=["Brak"], due=due)
+    with time_machine.travel(due, tick=False), pytest.raises(DomainError) as refused:
+        services.application_submit(application=application, actor=member)
+    assert refused.value.code == "deadline_passed"
+    application.refresh_from_db()
+    assert application.status == "returned_for_correction"
+
+
+@pytest.mark.parametrize(
+    ("defects", "due_in", "field"),
+    [([], datetime.timedelta(days=7), "defects"), (["Brak"], datetime.timedelta(seconds=-1), "due")],
+)
+def test_returning_needs_defects_and_a_future_deadline(defects, due_in, field):
+    application, _ = offer(status="submitted")
+    official = UserFactory(roles=["official"])
+    with pytest.raises(DomainError) as refused:
+        services.application_return_for_correction(
+            application=application, actor=official, defects=defects, due=timezone.now() + due_in
+        )
+    assert field in refused.value.errors
+    application.refresh_from_db()
+    assert application.status == "submitted"
+
+
+def test_a_formal_rejection_needs_a_reason_and_tells_the_members():
+    application, member = offer(status="submitted")
+    official = UserFactory(roles=["official"])
+    with pytest.raises(DomainError):
+        services.application_reject_formally(application=application, actor=official, reason=" ")
+    services.application_reject_formally(application=application, actor=official, reason="Oferta niekompletna.")
+    notice = OutboxMessage.objects.get(event="application_formally_rejected")
+    assert notice.recipient == member.email and "Oferta niekompletna." in notice.body_text

@@ -1,0 +1,96 @@
+"""REST API for offers: each person sees their organisations' offers, officials all of them."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.permissions import require
+
+from . import services
+from .models import Application
+from .rules import APPLICATION_TRANSITION_CHECKS, visible_applications_q
+from .serializers import (
+    ApplicationSerializer,
+    OptionalReasonSerializer,
+    ReasonRequiredSerializer,
+    ReturnForCorrectionSerializer,
+)
+
+
+class ApplicationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = ApplicationSerializer
+    permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+    filterset_fields = ["call", "organisation", "status"]
+
+    def get_queryset(self):
+        return (
+            Application.objects.filter(visible_applications_q(self.request.user))
+            .distinct()
+            .select_related("call", "organisation")
+            .order_by("pk")
+        )
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.application_create(
+            actor=self.request.user,
+            organisation=data["organisation"],
+            call=data["call"],
+            title=data["title"],
+            requested_amount=data.get("requested_amount", 0),
+        )
+
+    def _respond(self, application):
+        return Response(self.get_serializer(self.get_queryset().get(pk=application.pk)).data)
+
+    def _allowed(self, name):
+        """The application ``name`` acts on, once the user may run it (refused before reading the body)."""
+        application = self.get_object()
+        require(APPLICATION_TRANSITION_CHECKS[name](self.request.user, application))
+        return application
+
+    @extend_schema(request=None, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._respond(services.application_submit(application=self._allowed("submit"), actor=request.user))
+
+    @extend_schema(request=OptionalReasonSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        application = self._allowed("withdraw")
+        body = OptionalReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._respond(
+            services.application_withdraw(application=application, actor=request.user, **body.validated_data)
+        )
+
+    @extend_schema(request=None, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def accept_formally(self, request, pk=None):
+        application = self._allowed("accept_formally")
+        return self._respond(services.application_accept_formally(application=application, actor=request.user))
+
+    @extend_schema(request=ReturnForCorrectionSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def return_for_correction(self, request, pk=None):
+        application = self._allowed("return_for_correction")
+        body = ReturnForCorrectionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._respond(
+            services.application_return_for_correction(
+                application=application, actor=request.user, **body.validated_data
+            )
+        )
+
+    @extend_schema(request=ReasonRequiredSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def reject_formally(self, request, pk=None):
+        application = self._allowed("reject_formally")
+        body = ReasonRequiredSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._respond(
+            services.application_reject_formally(application=application, actor=request.user, **body.validated_data)
+        )
