@@ -1,13 +1,19 @@
 """REST API for offers: each person sees their organisations' offers, officials all of them."""
 
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from core.permissions import require
 
 from . import services
+from .document_views import document_response
 from .models import Application
 from .rules import APPLICATION_TRANSITION_CHECKS, visible_applications_q
 from .serializers import (
@@ -16,6 +22,20 @@ from .serializers import (
     ReasonRequiredSerializer,
     ReturnForCorrectionSerializer,
 )
+
+
+class PDFRenderer(BaseRenderer):
+    """Lets a client ask for ``Accept: application/pdf``; the body is a file response, errors JSON."""
+
+    media_type = "application/pdf"
+    format = "pdf"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return JSONRenderer().render(data, renderer_context=renderer_context)
+
+
+PDF_RENDERERS = [*api_settings.DEFAULT_RENDERER_CLASSES, PDFRenderer]
 
 
 class ApplicationViewSet(
@@ -51,6 +71,36 @@ class ApplicationViewSet(
         application = self.get_object()
         require(APPLICATION_TRANSITION_CHECKS[name](self.request.user, application))
         return application
+
+    def _document(self, which):
+        """A stored document of an offer the user may see; 404 for a draft (nothing frozen yet)."""
+        application = self.get_object()
+        response = document_response(application, which)
+        if response is None:
+            raise NotFound(_("No PDF is stored for this offer: it is made when the offer is submitted."))
+        return response
+
+    @extend_schema(
+        request=None,
+        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The offer PDF.")},
+    )
+    @action(detail=True, methods=["get"], renderer_classes=PDF_RENDERERS)
+    def offer_pdf(self, request, pk=None):
+        """The offer in the statutory layout, as frozen at submission (header X-Content-SHA256)."""
+        return self._document("offer")
+
+    @extend_schema(
+        request=None,
+        responses={
+            (200, "application/pdf"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The confirmation of submission."
+            )
+        },
+    )
+    @action(detail=True, methods=["get"], renderer_classes=PDF_RENDERERS)
+    def confirmation_pdf(self, request, pk=None):
+        """The confirmation of submission with the offer PDF's SHA-256 (header X-Content-SHA256)."""
+        return self._document("confirmation")
 
     @extend_schema(request=None, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])

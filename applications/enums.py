@@ -49,3 +49,13 @@ GRANTED_STATES = (
     ApplicationStatus.REPORTED,
     ApplicationStatus.SETTLED,
 )
+
+
+class AttachmentKind(models.TextChoices):
+    """What an attachment to an offer is (*załącznik do oferty*)."""
+
+    STATUTE = "statute", pgettext_lazy("attachment kind", "statute")
+    REGISTER_EXTRACT = "register_extract", pgettext_lazy("attachment kind", "register extract")
+    # The confirmation of submission, printed, signed by the representatives and scanned.
+    SIGNED_CONFIRMATION = "signed_confirmation", pgettext_lazy("attachment kind", "signed confirmation of submission")
+    OTHER = "other", pgettext_lazy("attachment kind", "other")

@@ -9,7 +9,7 @@ from core.models import TimeStampedModel
 from core.money import MoneyField
 from organisations.models import Organisation
 
-from .enums import ApplicationStatus
+from .enums import ApplicationStatus, AttachmentKind
 
 
 class Application(FSMModelMixin, TimeStampedModel):
@@ -30,6 +30,26 @@ class Application(FSMModelMixin, TimeStampedModel):
         _("confirmation number"), max_length=40, blank=True, editable=False, db_index=True
     )
     correction_due = models.DateTimeField(_("corrections due"), null=True, blank=True, editable=False)
+    # Frozen at submission (applications.documents): the offer in the statutory layout and the
+    # confirmation of submission carrying that PDF's SHA-256.
+    offer_document = models.ForeignKey(
+        "core.StoredDocument",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("offer (PDF)"),
+    )
+    confirmation_document = models.ForeignKey(
+        "core.StoredDocument",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("confirmation of submission (PDF)"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
@@ -88,3 +108,50 @@ class Application(FSMModelMixin, TimeStampedModel):
     @transition(field=status, source=ApplicationStatus.SUBMITTED, target=ApplicationStatus.FORMALLY_REJECTED)
     def reject_formally(self):
         self.correction_due = None
+
+
+# Offer attachments. (Kept at the end of the module; imported here so the Application class above stays untouched.)
+
+ATTACHMENT_EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}
+
+
+def attachment_upload_to(instance, filename):
+    """``attachments/<2 hex>/<sha256>.<ext>`` under the private MEDIA_ROOT: never the uploader's name."""
+    extension = ATTACHMENT_EXTENSIONS.get(instance.content_type, ".bin")
+    return f"attachments/{instance.sha256[:2]}/{instance.sha256}{extension}"
+
+
+class Attachment(models.Model):
+    """A file attached to an offer (statute, register extract, signed confirmation, other).
+
+    The content type is what the bytes are (magic numbers), never what the name or the browser
+    said; the SHA-256 digest is computed on upload. Served only through a view that checks
+    :func:`applications.rules.can_view_application`.
+    """
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("offer")
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=AttachmentKind.choices)
+    original_name = models.CharField(_("original file name"), max_length=255)
+    file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), editable=False)
+    content_type = models.CharField(_("content type"), max_length=64, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["application", "uploaded_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.original_name}"

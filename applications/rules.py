@@ -8,6 +8,11 @@ from core.roles import is_approver, is_official
 from organisations.enums import MembershipRole
 from organisations.models import Membership
 
+from .enums import SUBMITTED_STATES, ApplicationStatus, AttachmentKind
+
+# The states in which the organisation may still change its offer.
+EDITABLE_STATES = (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED_FOR_CORRECTION)
+
 NOT_MEMBER = _("Only confirmed members of the offering organisation may do this.")
 
 
@@ -60,3 +65,40 @@ APPLICATION_TRANSITION_CHECKS = {
     "return_for_correction": _official,
     "reject_formally": _official,
 }
+
+
+# Attachments.
+
+
+def can_add_attachment(user, application, kind):
+    """Members of the offering organisation attach files while the offer can be edited (draft, returned
+    for correction); the signed confirmation of submission exists only once the offer was submitted."""
+    if not is_member(user, application.organisation_id):
+        return deny(NOT_MEMBER)
+    if application.status == ApplicationStatus.WITHDRAWN:
+        return deny(_("The offer has been withdrawn: no attachment can be added."))
+    if kind == AttachmentKind.SIGNED_CONFIRMATION:
+        if application.status in SUBMITTED_STATES:
+            return ALLOW
+        return deny(_("The confirmation of submission can be uploaded once the offer has been submitted."))
+    if application.status in EDITABLE_STATES:
+        return ALLOW
+    return deny(
+        _(
+            "The offer has been submitted and can no longer be changed: only the signed confirmation of "
+            "submission can be added now."
+        )
+    )
+
+
+def can_delete_attachment(user, attachment):
+    """Members remove an attachment while the offer can be edited; a file that was part of a submitted
+    version stays (it is evidence of what was submitted)."""
+    application = attachment.application
+    if not is_member(user, application.organisation_id):
+        return deny(NOT_MEMBER)
+    if application.status not in EDITABLE_STATES:
+        return deny(_("The offer has been submitted: its attachments can no longer be removed."))
+    if application.submitted_at is not None and attachment.uploaded_at <= application.submitted_at:
+        return deny(_("This attachment was part of the submitted offer and cannot be removed."))
+    return ALLOW

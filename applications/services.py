@@ -13,6 +13,7 @@ from core.transitions import run_transition
 from notifications.services import outbox_write
 from organisations.models import Membership
 
+from .documents import store_submission_documents
 from .enums import ApplicationStatus
 from .models import Application
 from .rules import APPLICATION_TRANSITION_CHECKS, can_create_application
@@ -66,8 +67,16 @@ def application_submit(*, application, actor):
     lock, whatever the call's stored status says; after it the refusal says when it passed and the
     draft stays as it was. Two submissions at once give one: the second finds it submitted.
     Effects: status → submitted, submission time and a confirmation number, a StatusChange row,
-    notices to the organisation's members (confirmation) and to officials (new offer).
+    the offer PDF and the confirmation of submission (with the offer PDF's SHA-256) rendered and
+    stored (applications.documents), notices to the organisation's members (confirmation, with the
+    digest) and to officials (new offer). All in one transaction: a refusal stores nothing.
     """
+
+    def documents_and_notices(submitted):
+        # The documents first: the members' confirmation e-mail quotes the offer PDF's SHA-256.
+        store_submission_documents(submitted)
+        _submission_notices(submitted)
+
     with transaction.atomic():
         locked = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
         require(APPLICATION_TRANSITION_CHECKS["submit"](actor, locked))
@@ -93,7 +102,7 @@ def application_submit(*, application, actor):
             actor=actor,
             checks=APPLICATION_TRANSITION_CHECKS,
             kwargs={"at": timezone.now()},
-            within=_submission_notices,
+            within=documents_and_notices,
         )
 
 

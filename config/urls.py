@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from applications.api import ApplicationViewSet
+from applications.attachment_api import ApplicationAttachmentViewSet
 from calls.api import CallViewSet, ProgrammeViewSet, TaskViewSet
 from calls.urls import panel_patterns
 from core.views import set_language
@@ -16,12 +17,17 @@ router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("tasks", TaskViewSet, basename="task")
 router.register("calls", CallViewSet, basename="call")
 router.register("applications", ApplicationViewSet, basename="application")
+router.register(
+    r"applications/(?P<application_pk>\d+)/attachments", ApplicationAttachmentViewSet, basename="application-attachment"
+)
 router.register("organisations", OrganisationViewSet, basename="organisation")
 
 urlpatterns = [
     path("", include("calls.urls")),
     path("panel/", include(panel_patterns)),
     path("organisations/", include("organisations.urls")),
+    path("offers/", include("applications.attachment_urls")),
+    path("offers/documents/", include("applications.document_urls")),
     path("panel/organisations/", include(organisation_panel_patterns)),
     path("accounts/", include("accounts.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

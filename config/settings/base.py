@@ -111,6 +111,8 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # Never routed: every stored file is served by a view that checks permissions. (A non-empty
 # prefix, because Django's test live server cannot start with MEDIA_URL = None.)
 MEDIA_URL = "/private-media-not-served/"
+# Largest offer attachment accepted (bytes); the web server's body limit should be a little above it.
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -1,0 +1,65 @@
+"""The offer's documents: the offer in the statutory layout and the confirmation of submission.
+
+Both are pure functions (application -> PDF bytes) written in Polish, like the call's
+announcement: they are the official documents of the procedure, whatever language the user reads
+the site in. :func:`store_submission_documents` freezes them at submission (see
+``services.application_submit``): the offer PDF is stored first and its SHA-256 is printed in the
+confirmation, which the organisation may sign (trusted profile or qualified signature) and upload.
+"""
+
+from django.conf import settings
+from django.utils import timezone, translation
+
+from core.models import StoredDocument
+from core.pdf import render_pdf
+
+OFFER_KIND = "offer"
+CONFIRMATION_KIND = "submission_confirmation"
+
+# The line shown where the 2018 template asks for content the offer editor does not collect yet.
+TO_BE_FILLED = "— (do uzupełnienia w edytorze oferty)"
+
+
+def _context(application):
+    call = application.call
+    return {
+        "application": application,
+        "call": call,
+        "task": call.task,
+        "organisation": application.organisation,
+        "authority": settings.AUTHORITY_NAME,
+        "office": settings.AUTHORITY_OFFICE,
+        "submitted_at": timezone.localtime(application.submitted_at) if application.submitted_at else None,
+        "to_be_filled": TO_BE_FILLED,
+    }
+
+
+def offer_pdf(application) -> bytes:
+    """The offer as it stands, in the order of sections I–VII of the 2018 template (Annex 1 to
+    Dz.U. 2018 poz. 2057): the data the offer holds today, a placeholder line for the rest."""
+    with translation.override("pl"):  # choice labels (legal form, register) in Polish
+        return render_pdf("applications/offer_pdf.html", _context(application))
+
+
+def confirmation_pdf(application, *, offer_sha256) -> bytes:
+    """*Potwierdzenie złożenia oferty*: number, exact submission time (Warsaw), the call, the
+    organisation, the title and the full SHA-256 of the offer PDF it confirms."""
+    with translation.override("pl"):
+        return render_pdf("applications/confirmation_pdf.html", {**_context(application), "offer_sha256": offer_sha256})
+
+
+def store_submission_documents(application):
+    """Render and store both documents of a just-submitted offer and link them to it.
+
+    Runs inside the submission's transaction (the caller holds the row lock), after the transition
+    set ``submitted_at`` and the confirmation number. Effects: two StoredDocument rows and files,
+    the offer's two document links.
+    """
+    offer = StoredDocument.store(kind=OFFER_KIND, content=offer_pdf(application))
+    confirmation = StoredDocument.store(
+        kind=CONFIRMATION_KIND, content=confirmation_pdf(application, offer_sha256=offer.sha256)
+    )
+    application.offer_document = offer
+    application.confirmation_document = confirmation
+    application.save(update_fields=["offer_document", "confirmation_document", "updated_at"])
+    return offer, confirmation
