@@ -13,11 +13,51 @@ from django.utils import timezone, translation
 from core.models import StoredDocument
 from core.pdf import render_pdf
 
+from .budget import summarise
+from .completeness import DECLARATIONS, offer_budget, offer_period, parse_date, rows, section, text
+
 OFFER_KIND = "offer"
 CONFIRMATION_KIND = "submission_confirmation"
 
 # The line shown where the 2018 template asks for content the offer editor does not collect yet.
 TO_BE_FILLED = "— (do uzupełnienia w edytorze oferty)"
+
+
+def _content(application):
+    """The editor's sections as the PDF shows them: texts, the schedule, V.A lines and V.B sources.
+
+    Empty values stay empty (the template prints the placeholder); lines whose amounts are not
+    numbers are left out of V.A (the offer cannot be submitted with them anyway).
+    """
+    contact, task = section(application, "contact"), section(application, "task")
+    offeror, other = section(application, "offeror"), section(application, "other")
+    activities = [
+        {
+            "number": number,
+            "name": text(row, "name"),
+            "description": text(row, "description"),
+            "start": parse_date(row.get("start")),
+            "end": parse_date(row.get("end")),
+        }
+        for number, row in enumerate(rows(task, "activities"), start=1)
+    ]
+    lines, sources, _problems = offer_budget(application)
+    budget = summarise(lines, sources)
+    start, end = offer_period(application)
+    declarations = section(application, "declarations")
+    return {
+        "contact": {name: text(contact, name) for name in ("name", "phone", "email")},
+        "task": {name: text(task, name) for name in ("synopsis", "place", "target_group", "results")},
+        "activities": activities,
+        "start": start,
+        "end": end,
+        "offeror": {name: text(offeror, name) for name in ("experience", "resources")},
+        "other": text(other, "information"),
+        "lines": list(enumerate(budget.lines, start=1)),
+        "budget": budget,
+        "has_sources": any(getattr(sources, name) for name in sources.FIELDS),
+        "declared": all(declarations.get(name) is True for name in DECLARATIONS),
+    }
 
 
 def _context(application):
@@ -31,6 +71,7 @@ def _context(application):
         "office": settings.AUTHORITY_OFFICE,
         "submitted_at": timezone.localtime(application.submitted_at) if application.submitted_at else None,
         "to_be_filled": TO_BE_FILLED,
+        "offer": _content(application),
     }
 
 

@@ -16,7 +16,7 @@ class Application(FSMModelMixin, TimeStampedModel):
     """An offer (*oferta realizacji zadania publicznego*) in a call.
 
     Holds what submission and the programme's statistics need (amounts, status, submission
-    record); the offer template's sections arrive with the offer editor.
+    record) and, in ``content``, the offer template's sections as typed in the offer editor.
     """
 
     call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications")
@@ -24,6 +24,10 @@ class Application(FSMModelMixin, TimeStampedModel):
     title = models.CharField(_("title of the task"), max_length=300)
     status = FSMField(_("status"), default=ApplicationStatus.DRAFT, choices=ApplicationStatus.choices, protected=True)
     requested_amount = MoneyField(_("grant requested (PLN)"), default=0)
+    # The offer template's sections II–VII as typed in the offer editor (applications.editor_forms):
+    # plain strings and lists, never validated on save, so a draft keeps everything typed.
+    # applications.completeness reads it before submission.
+    content = models.JSONField(_("offer content"), default=dict, blank=True)
     awarded_amount = MoneyField(_("grant awarded (PLN)"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
     confirmation_number = models.CharField(

@@ -1,22 +1,25 @@
 """Writes for offers. Each function is one transaction and says its effects."""
 
+from decimal import Decimal
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError
-from core.permissions import require
+from core.errors import DomainError, NotAllowed
+from core.permissions import ALLOW, deny, require
 from core.roles import OFFICIAL
 from core.transitions import run_transition
 from notifications.services import outbox_write
 from organisations.models import Membership
 
+from .completeness import offer_blockers, parse_amount
 from .documents import store_submission_documents
 from .enums import ApplicationStatus
 from .models import Application
-from .rules import APPLICATION_TRANSITION_CHECKS, can_create_application
+from .rules import APPLICATION_TRANSITION_CHECKS, EDITABLE_STATES, NOT_MEMBER, can_create_application, is_member
 
 
 def application_create(*, actor, organisation, call, title, requested_amount=0):
@@ -25,6 +28,37 @@ def application_create(*, actor, organisation, call, title, requested_amount=0):
     return Application.objects.create(
         call=call, organisation=organisation, title=title, requested_amount=requested_amount, created_by=actor
     )
+
+
+def offer_section_save(*, application, actor, section, data, title=None):
+    """Store one section of the offer editor as typed (``data``: plain strings, lists, booleans).
+
+    Only the organisation's members, only while the offer can be changed (draft, returned for
+    correction). Nothing is validated here: a draft keeps what was typed and
+    :func:`applications.completeness.offer_blockers` says what must change before submission.
+    ``title`` (section III) renames the offer when not blank. The requested grant
+    (``requested_amount``) follows the V.B grant whenever that is a valid amount.
+    Effects: the offer's ``content[section]`` (and title, requested amount) under its row lock.
+    """
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        require(ALLOW if is_member(actor, locked.organisation_id) else deny(NOT_MEMBER))
+        if locked.status not in EDITABLE_STATES:
+            raise NotAllowed(_("The offer has been submitted and can no longer be changed."))
+        content = dict(locked.content or {})
+        content[section] = data
+        locked.content = content
+        fields = ["content", "updated_at"]
+        if title and title.strip():
+            locked.title = title.strip()[:300]
+            fields.append("title")
+        if section == "budget":
+            grant = parse_amount((data.get("sources") or {}).get("grant"))
+            if grant is not None and grant >= 0 and grant == grant.quantize(Decimal("0.01")) and grant < 10**12:
+                locked.requested_amount = grant
+                fields.append("requested_amount")
+        locked.save(update_fields=fields)
+        return locked
 
 
 def _members(application):
@@ -66,6 +100,8 @@ def application_submit(*, application, actor):
     The deadline is checked on the server clock inside the transaction that holds the offer's row
     lock, whatever the call's stored status says; after it the refusal says when it passed and the
     draft stays as it was. Two submissions at once give one: the second finds it submitted.
+    Refused with code ``offer_incomplete`` (the blockers in ``errors["__all__"]``) while
+    :func:`applications.completeness.offer_blockers` finds anything missing.
     Effects: status → submitted, submission time and a confirmation number, a StatusChange row,
     the offer PDF and the confirmation of submission (with the offer PDF's SHA-256) rendered and
     stored (applications.documents), notices to the organisation's members (confirmation, with the
@@ -96,6 +132,14 @@ def application_submit(*, application, actor):
                 % {"deadline": date_format(timezone.localtime(deadline), "DATETIME_FORMAT") if deadline else "—"},
                 code="deadline_passed",
             )
+        if locked.status in editable:
+            blockers = offer_blockers(locked)
+            if blockers:
+                raise DomainError(
+                    _("The offer is not complete yet and was not submitted; your draft is kept."),
+                    code="offer_incomplete",
+                    errors={"__all__": [blocker.text for blocker in blockers]},
+                )
         return run_transition(
             obj=locked,
             name="submit",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("organisations/", include("organisations.urls")),
     path("offers/", include("applications.attachment_urls")),
     path("offers/documents/", include("applications.document_urls")),
+    path("offers/<int:pk>/edit/", include("applications.editor_urls")),
     path("panel/organisations/", include(organisation_panel_patterns)),
     path("accounts/", include("accounts.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

@@ -7,7 +7,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from applications.models import Application
-from tests.applications.helpers import offer, open_call
+from tests.applications.helpers import complete_content, offer, open_call
 from tests.factories import OrganisationFactory, UserFactory, make_ngo_member
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +58,8 @@ def test_a_member_starts_and_submits_an_offer_through_the_api():
     assert created.status_code == 201, created.json()
     pk = created.json()["id"]
     assert created.json()["available_transitions"] == ["submit"]
+    # the sections are written in the offer editor (not in the API yet)
+    Application.objects.filter(pk=pk).update(content=complete_content(call))
     submitted = client.post(f"/api/v1/applications/{pk}/submit/")
     assert submitted.status_code == 200
     body = submitted.json()

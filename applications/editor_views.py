@@ -1,0 +1,142 @@
+"""The offer editor: a page per section of the 2018 template (II–VII) and a summary with the submission.
+
+Only confirmed members of the offering organisation reach it (everyone else gets 404, so nobody
+learns that an offer exists; anonymous visitors go to the login page), and only while the offer can
+be changed (draft, returned for correction): otherwise members get a 403 page saying why.
+
+Every POST stores the section as typed, valid or not (nothing typed is lost), then answers 400 with
+the field errors when something is malformed. ``static/js/offer-autosave.js`` posts the same form in
+the background (header ``X-Requested-With: fetch``) and gets JSON back; the pages work without it.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from core.errors import DomainError
+from core.views import forbidden
+
+from .completeness import SECTIONS, offer_blockers, offer_period, offer_summary
+from .editor_forms import SectionForms
+from .models import Application
+from .rules import EDITABLE_STATES, is_member
+from .services import application_submit, offer_section_save
+
+ORDER = list(SECTIONS)
+
+
+def editor_view(view):
+    """Members only (others 404, anonymous to the login page), and only while the offer is editable (else 403)."""
+
+    @wraps(view)
+    def wrapper(request, pk, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        application = get_object_or_404(Application.objects.select_related("organisation", "call__task"), pk=pk)
+        if not is_member(request.user, application.organisation_id):
+            raise Http404
+        if application.status not in EDITABLE_STATES:
+            return forbidden(
+                request,
+                _("This offer can no longer be changed in the editor: its status is “%(status)s”.")
+                % {"status": application.get_status_display()},
+            )
+        return view(request, application, *args, **kwargs)
+
+    return wrapper
+
+
+def _navigation(current):
+    return [
+        {"slug": slug, "roman": roman, "title": title, "current": slug == current}
+        for slug, (roman, title) in SECTIONS.items()
+    ]
+
+
+def _wants_json(request):
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+@require_http_methods(["GET", "POST"])
+@editor_view
+def section_edit(request, application, section):
+    if section not in SECTIONS:
+        raise Http404
+    if request.method == "POST":
+        forms = SectionForms(section, application, request.POST)
+        valid = forms.is_valid()
+        data, title = forms.content()
+        offer_section_save(application=application, actor=request.user, section=section, data=data, title=title)
+        if _wants_json(request):
+            return JsonResponse(
+                {
+                    "saved": True,
+                    "saved_at": timezone.localtime().strftime("%H:%M"),
+                    "errors": forms.error_fields(),
+                },
+                status=200 if valid else 400,
+            )
+        if valid:
+            messages.success(request, _("The section has been saved."))
+            position = ORDER.index(section)
+            if "next" in request.POST:
+                if position + 1 < len(ORDER):
+                    return redirect("offer_editor_section", application.pk, ORDER[position + 1])
+                return redirect("offer_editor_summary", application.pk)
+            return redirect("offer_editor_section", application.pk, section)
+        application.refresh_from_db()
+    else:
+        forms = SectionForms(section, application)
+        valid = True
+    position = ORDER.index(section)
+    roman, title = SECTIONS[section]
+    context = {
+        "application": application,
+        "section": section,
+        "roman": roman,
+        "section_title": title,
+        "forms": forms,
+        "navigation": _navigation(section),
+        "is_last": position + 1 == len(ORDER),
+    }
+    return render(request, f"applications/editor/{section}.html", context, status=200 if valid else 400)
+
+
+@require_http_methods(["GET", "POST"])
+@editor_view
+def summary(request, application):
+    """Totals of the cost calculation, what still blocks submission, and the Submit button."""
+    error = None
+    if request.method == "POST":
+        try:
+            submitted = application_submit(application=application, actor=request.user)
+        except DomainError as refused:
+            error = refused
+            application.refresh_from_db()
+        else:
+            messages.success(
+                request,
+                _("The offer has been submitted. Confirmation number: %(number)s.")
+                % {"number": submitted.confirmation_number},
+            )
+            return redirect("offer_attachments", submitted.pk)
+    budget, _problems = offer_summary(application)
+    start, end = offer_period(application)
+    context = {
+        "application": application,
+        "blockers": offer_blockers(application),
+        "budget": budget,
+        "start": start,
+        "end": end,
+        "navigation": _navigation("summary"),
+        "error": error,
+        "error_items": [str(m) for messages_ in (error.errors.values() if error else []) for m in messages_],
+        "accepts": application.can_be_submitted_now(),
+    }
+    return render(request, "applications/editor/summary.html", context, status=400 if error else 200)
