@@ -2,20 +2,11 @@
 
 import pytest
 
-from tests.browser.test_accessibility import audit, violations
-from tests.factories import PASSWORD, OrganisationFactory, UserFactory
+from tests.browser.helpers import audit, log_in_as_official, violations
+from tests.factories import OrganisationFactory
 from tests.organisations.helpers import VerifiedOrganisationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in_as_official(page):
-    UserFactory(username="urzednik", roles=["official"])
-    page.goto("/accounts/login/")
-    page.fill("input[name=username]", "urzednik")
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form.form button[type=submit]").click()
-    page.wait_for_url("**/")
 
 
 def test_the_public_register_has_no_detectable_wcag_violations(page):
