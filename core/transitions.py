@@ -42,19 +42,33 @@ def run_transition(*, obj, name, actor, checks, reason="", data=None, kwargs=Non
             )
         method(**(kwargs or {}))
         locked.save()
-        StatusChange.objects.create(
-            content_type=ContentType.objects.get_for_model(model),
-            object_id=locked.pk,
+        record_change(
+            locked,
             transition=name,
             from_state=from_state,
             to_state=getattr(locked, field),
-            actor=actor if actor is not None and actor.is_authenticated else None,
-            reason=reason or "",
-            data=data or {},
+            actor=actor,
+            reason=reason,
+            data=data,
         )
         if within is not None:
             within(locked)
     return locked
+
+
+def record_change(obj, *, transition, from_state, to_state, actor, reason="", data=None):
+    """Write the audit row of one change of ``obj`` (also for changes that are not FSM transitions,
+    such as verifying an organisation or confirming a membership). ``actor`` None is the system."""
+    return StatusChange.objects.create(
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=obj.pk,
+        transition=transition,
+        from_state=from_state,
+        to_state=to_state,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        reason=reason or "",
+        data=data or {},
+    )
 
 
 def history(obj, *, field="status"):

@@ -4,15 +4,14 @@ Every save of an organisation (and of its spheres) bumps the public pages' cache
 the signals connected in ``OrganisationsConfig.ready``, so the register is never shown stale.
 """
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError, NotAllowed, NotFound
-from core.models import StatusChange
 from core.permissions import require
+from core.transitions import record_change
 from notifications.services import outbox_write
 
 from .enums import MembershipRole, VerificationState
@@ -89,15 +88,7 @@ def organisation_save(*, actor, data, organisation=None):
 
 
 def _record(organisation, *, name, actor, from_state, to_state, reason=""):
-    StatusChange.objects.create(
-        content_type=ContentType.objects.get_for_model(Organisation),
-        object_id=organisation.pk,
-        transition=name,
-        from_state=from_state,
-        to_state=to_state,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        reason=reason,
-    )
+    record_change(organisation, transition=name, actor=actor, from_state=from_state, to_state=to_state, reason=reason)
 
 
 def organisation_verify(*, organisation, actor):
@@ -191,13 +182,12 @@ def organisation_profile_save(*, actor, organisation, data):
 def _record_membership(membership, *, name, actor, from_state, to_state, reason=""):
     """An audit row for a membership; it names the organisation and the person, so it outlives the row."""
     user = membership.user
-    StatusChange.objects.create(
-        content_type=ContentType.objects.get_for_model(Membership),
-        object_id=membership.pk,
+    record_change(
+        membership,
         transition=name,
         from_state=from_state,
         to_state=to_state,
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=actor,
         reason=reason,
         data={
             "organisation": membership.organisation_id,

@@ -4,26 +4,19 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from applications.models import Application
 from tests.applications.helpers import complete_content, offer, open_call
+from tests.clients import api_client
 from tests.factories import OrganisationFactory, UserFactory, make_ngo_member
 
 pytestmark = pytest.mark.django_db
 
 
-def client_for(user=None):
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
-    return client
-
-
 def test_a_member_sees_only_their_organisations_offers():
     mine, member = offer()
     theirs, _ = offer(status="submitted")
-    client = client_for(member)
+    client = api_client(member)
     listed = client.get("/api/v1/applications/").json()
     assert [a["id"] for a in listed["results"]] == [mine.pk]
     for path in [f"/api/v1/applications/{theirs.pk}/"]:
@@ -37,7 +30,7 @@ def test_a_member_sees_only_their_organisations_offers():
 
 def test_an_anonymous_visitor_gets_no_offer_and_can_change_none():
     application, _ = offer(status="submitted")
-    client = client_for()
+    client = api_client()
     assert client.get("/api/v1/applications/").json()["results"] == []
     assert client.get(f"/api/v1/applications/{application.pk}/").status_code == 404
     response = client.post(f"/api/v1/applications/{application.pk}/withdraw/")
@@ -49,7 +42,7 @@ def test_a_member_starts_and_submits_an_offer_through_the_api():
     organisation = OrganisationFactory(verified_at=timezone.now())
     member = make_ngo_member(organisation)
     call = open_call()
-    client = client_for(member)
+    client = api_client(member)
     created = client.post(
         "/api/v1/applications/",
         {"organisation": organisation.pk, "call": call.pk, "title": "Półkolonie", "requested_amount": "12000.50"},
@@ -69,7 +62,7 @@ def test_a_member_starts_and_submits_an_offer_through_the_api():
 
 def test_an_official_returns_an_offer_with_defects_and_bad_input_is_a_json_error():
     application, _ = offer(status="submitted")
-    client = client_for(UserFactory(roles=["official"]))
+    client = api_client(UserFactory(roles=["official"]))
     url = f"/api/v1/applications/{application.pk}/return_for_correction/"
     bad = client.post(url, {"defects": "not a list", "due": "jutro"}, format="json")
     assert bad.status_code == 400 and bad.json()["code"] == "invalid"
@@ -83,7 +76,7 @@ def test_an_official_returns_an_offer_with_defects_and_bad_input_is_a_json_error
 def test_a_member_cannot_start_an_offer_for_another_organisation():
     other = OrganisationFactory(verified_at=timezone.now())
     member = make_ngo_member(OrganisationFactory(verified_at=timezone.now()))
-    response = client_for(member).post(
+    response = api_client(member).post(
         "/api/v1/applications/", {"organisation": other.pk, "call": open_call().pk, "title": "x"}, format="json"
     )
     assert response.status_code == 403 and response.json()["code"] == "not_allowed"

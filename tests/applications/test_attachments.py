@@ -7,14 +7,13 @@ import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
-from rest_framework.test import APIClient
 
 from applications.attachments import attachment_add, attachment_delete
 from applications.enums import ApplicationStatus, AttachmentKind
 from applications.models import Attachment
 from core.errors import DomainError, NotAllowed
 from tests.applications.helpers import offer
+from tests.clients import api_client, html_client
 from tests.factories import UserFactory, make_ngo_member
 
 pytestmark = pytest.mark.django_db
@@ -39,20 +38,6 @@ PNG = (
 def private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-def html_client(user=None):
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def api_client(user=None):
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
-    return client
 
 
 def upload(name, content, content_type="application/pdf"):

@@ -5,9 +5,7 @@ import hashlib
 
 import pytest
 import time_machine
-from django.test import Client
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from applications import services
 from applications.documents import TO_BE_FILLED, confirmation_pdf, offer_pdf
@@ -17,6 +15,7 @@ from notifications.models import OutboxMessage
 from organisations.models import Membership
 from tests.applications.helpers import offer, open_call
 from tests.calls.helpers import pdf_text
+from tests.clients import api_client, html_client
 from tests.factories import OrganisationFactory, UserFactory, make_ngo_member
 
 pytestmark = pytest.mark.django_db
@@ -55,20 +54,6 @@ def api_paths(application):
         f"/api/v1/applications/{application.pk}/offer_pdf/",
         f"/api/v1/applications/{application.pk}/confirmation_pdf/",
     ]
-
-
-def html_client(user=None):
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def api_client(user=None):
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
-    return client
 
 
 def body(response):

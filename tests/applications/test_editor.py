@@ -3,7 +3,6 @@ the summary's blockers are the submission's, and the PDF shows what was written.
 
 import pytest
 from django.contrib.staticfiles import finders
-from django.test import Client
 from django.utils import timezone
 
 from applications import services
@@ -12,18 +11,12 @@ from applications.models import Application
 from core.errors import DomainError
 from tests.applications.helpers import complete_content, offer
 from tests.calls.helpers import pdf_text
+from tests.clients import html_client
 from tests.factories import OrganisationFactory, make_ngo_member
 
 pytestmark = pytest.mark.django_db
 
 SECTIONS = ["contact", "task", "offeror", "budget", "other", "declarations"]
-
-
-def client_for(user=None):
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def url(application, section=None):
@@ -79,7 +72,7 @@ def budget_post(unit_cost="100,00", grant="900,00"):
 
 def test_a_member_fills_the_sections_and_they_are_stored():
     application, member = empty_offer()
-    client = client_for(member)
+    client = html_client(member)
     for section in SECTIONS:
         assert client.get(url(application, section)).status_code == 200, section
     call = application.call
@@ -122,7 +115,7 @@ def test_a_member_fills_the_sections_and_they_are_stored():
 
 def test_autosave_answers_json_and_stores_the_draft():
     application, member = empty_offer()
-    response = client_for(member).post(
+    response = html_client(member).post(
         url(application, "contact"), {"contact-name": "Anna"}, HTTP_X_REQUESTED_WITH="fetch"
     )
     assert response.status_code == 200
@@ -143,14 +136,14 @@ def test_invalid_input_answers_400_keeps_the_typed_text_and_saves_the_draft(sect
     application, member = empty_offer()
     if data is None:
         data = task_post(application.call, start="2026-01-05", end="2026-01-02")
-    response = client_for(member).post(url(application, section), data)
+    response = html_client(member).post(url(application, section), data)
     assert response.status_code == 400
     page = response.content.decode()
     assert f'value="{typed}"' in page
     assert f'id="id_{field}_error"' in page and 'aria-invalid="true"' in page
     application.refresh_from_db()
     assert typed in str(application.content[section])  # nothing typed is lost
-    fetched = client_for(member).post(url(application, section), data, HTTP_X_REQUESTED_WITH="fetch")
+    fetched = html_client(member).post(url(application, section), data, HTTP_X_REQUESTED_WITH="fetch")
     assert fetched.status_code == 400 and field in fetched.json()["errors"]
 
 
@@ -159,7 +152,7 @@ def test_nobody_but_the_members_reaches_the_editor(who):
     application, _member = offer()
     before = application.content
     user = make_ngo_member(OrganisationFactory(verified_at=timezone.now())) if who == "other_member" else None
-    client = client_for(user)
+    client = html_client(user)
     for path in [url(application)] + [url(application, s) for s in SECTIONS]:
         for method in (client.get, client.post):
             response = method(path, {"contact-name": "Intruz"})
@@ -176,7 +169,7 @@ def test_nobody_but_the_members_reaches_the_editor(who):
 def test_a_submitted_offer_cannot_be_edited():
     application, member = offer(status="submitted")
     before = application.content
-    client = client_for(member)
+    client = html_client(member)
     for path in [url(application)] + [url(application, s) for s in SECTIONS]:
         assert client.get(path).status_code == 403, path
         response = client.post(path, {"contact-name": "Zmiana"})
@@ -190,12 +183,12 @@ def test_a_submitted_offer_cannot_be_edited():
 
 def test_an_unknown_section_is_404():
     application, member = offer()
-    assert client_for(member).get(url(application, "nonsense")).status_code == 404
+    assert html_client(member).get(url(application, "nonsense")).status_code == 404
 
 
 def test_blockers_are_listed_and_submission_is_refused_until_they_are_fixed():
     application, member = empty_offer()
-    client = client_for(member)
+    client = html_client(member)
     page = client.get(url(application)).content.decode()
     assert "Dodaj co najmniej jedno działanie do harmonogramu." in page
     assert "Zaznacz wszystkie oświadczenia z części VII." in page
@@ -236,7 +229,7 @@ def test_blockers_are_listed_and_submission_is_refused_until_they_are_fixed():
 
 def test_the_autosave_script_and_its_texts_are_served_by_the_app():
     application, member = offer()
-    page = client_for(member).get(url(application, "contact")).content.decode()
+    page = html_client(member).get(url(application, "contact")).content.decode()
     assert "js/offer-autosave.js" in page and "data-autosave" in page and 'aria-live="polite"' in page
     assert "Zapisano o HH:MM" in page
     script = finders.find("js/offer-autosave.js")  # an app asset (collectstatic, whitenoise), no CDN

@@ -3,7 +3,6 @@ roles, the last admin, the profile members keep, and that nobody reaches another
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.test import Client
 
 from core.models import StatusChange
 from notifications.enums import DeliveryStatus
@@ -11,18 +10,12 @@ from notifications.models import OutboxMessage
 from notifications.services import outbox_deliver
 from organisations.enums import MembershipRole
 from organisations.models import Membership, Organisation
+from tests.clients import html_client
 from tests.factories import UserFactory, make_ngo_member
 from tests.organisations.helpers import VerifiedOrganisationFactory, polish
 from tests.organisations.test_panel import spheres_by_code
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user):
-    client = Client(raise_request_exception=False)  # a server error is an answer (500) the test can report
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def deliver_outbox():
@@ -68,21 +61,21 @@ def test_join_request_notifies_the_admin_who_confirms_and_the_member_then_edits_
 ):
     person = UserFactory(first_name="Ewa", last_name="Ślązak")
     # given a person who asks to join
-    response = client_for(person).post("/organisations/mine/join/", {"organisation": organisation.pk})
+    response = html_client(person).post("/organisations/mine/join/", {"organisation": organisation.pk})
     assert response.status_code == 302
     membership = Membership.objects.get(user=person)
     assert membership.confirmed_at is None and membership.role == MembershipRole.EDITOR
     # and who cannot edit the profile while the request is pending
-    assert client_for(person).get(f"/organisations/mine/{organisation.pk}/").status_code == 404
+    assert html_client(person).get(f"/organisations/mine/{organisation.pk}/").status_code == 404
     # then the admin gets a notice with a link to the members' page
     deliver_outbox()
     [notice] = mailbox.to(admin.email)
     assert "Ewa Ślązak" in notice.get_body(("plain",)).get_content()
     assert f"/organisations/mine/{organisation.pk}/" in notice.get_body(("plain",)).get_content()
     # when the admin confirms
-    page = client_for(admin).get(f"/organisations/mine/{organisation.pk}/")
+    page = html_client(admin).get(f"/organisations/mine/{organisation.pk}/")
     assert "Ewa Ślązak" in page.text
-    response = client_for(admin).post(f"/organisations/mine/{organisation.pk}/members/{membership.pk}/confirm/")
+    response = html_client(admin).post(f"/organisations/mine/{organisation.pk}/members/{membership.pk}/confirm/")
     assert response.status_code == 302
     membership.refresh_from_db()
     assert membership.confirmed_at is not None
@@ -91,7 +84,7 @@ def test_join_request_notifies_the_admin_who_confirms_and_the_member_then_edits_
     [outcome] = mailbox.to(person.email)
     assert organisation.name in outcome["Subject"]
     # and can now edit the organisation's profile
-    response = client_for(person).post(f"/organisations/mine/{organisation.pk}/", profile_data(organisation))
+    response = html_client(person).post(f"/organisations/mine/{organisation.pk}/", profile_data(organisation))
     assert response.status_code == 302
     organisation.refresh_from_db()
     assert organisation.description == "Prowadzimy zajęcia sportowe dla dzieci."
@@ -101,9 +94,9 @@ def test_join_request_notifies_the_admin_who_confirms_and_the_member_then_edits_
 
 def test_a_refused_request_is_told_to_the_person_and_kept_in_the_history(organisation, admin, mailbox):
     person = UserFactory()
-    client_for(person).post("/organisations/mine/join/", {"organisation": organisation.pk})
+    html_client(person).post("/organisations/mine/join/", {"organisation": organisation.pk})
     membership = Membership.objects.get(user=person)
-    response = client_for(admin).post(
+    response = html_client(admin).post(
         f"/organisations/mine/{organisation.pk}/members/{membership.pk}/refuse/", {"reason": "Nie znamy tej osoby."}
     )
     assert response.status_code == 302
@@ -112,15 +105,15 @@ def test_a_refused_request_is_told_to_the_person_and_kept_in_the_history(organis
     [outcome] = mailbox.to(person.email)
     assert "Nie znamy tej osoby." in outcome.get_body(("plain",)).get_content()
     assert membership_changes()[-1] == ("refuse", "pending", "refused")
-    page = client_for(admin).get(f"/organisations/mine/{organisation.pk}/")
+    page = html_client(admin).get(f"/organisations/mine/{organisation.pk}/")
     assert "Nie znamy tej osoby." in page.text
 
 
 def test_an_official_may_confirm_a_request(organisation, official):
     person = UserFactory()
-    client_for(person).post("/organisations/mine/join/", {"organisation": organisation.pk})
+    html_client(person).post("/organisations/mine/join/", {"organisation": organisation.pk})
     membership = Membership.objects.get(user=person)
-    response = client_for(official).post(f"/organisations/mine/{organisation.pk}/members/{membership.pk}/confirm/")
+    response = html_client(official).post(f"/organisations/mine/{organisation.pk}/members/{membership.pk}/confirm/")
     assert response.status_code == 302
     membership.refresh_from_db()
     assert membership.confirmed_at is not None
@@ -130,7 +123,7 @@ def test_an_editor_cannot_confirm_members_or_change_roles(organisation, admin):
     editor = make_ngo_member(organisation, role=MembershipRole.EDITOR)
     person = UserFactory()
     pending = Membership.objects.create(user=person, organisation=organisation)
-    client = client_for(editor)
+    client = html_client(editor)
     response = client.post(f"/organisations/mine/{organisation.pk}/members/{pending.pk}/confirm/")
     assert response.status_code == 403
     assert polish("Only the organisation's administrators and officials may manage its members.") in response.text
@@ -149,7 +142,7 @@ def test_an_editor_cannot_confirm_members_or_change_roles(organisation, admin):
 
 def test_the_last_admin_can_be_neither_removed_nor_demoted(organisation, admin):
     mine = Membership.objects.get(user=admin)
-    client = client_for(admin)
+    client = html_client(admin)
     message = polish(
         "The organisation must keep at least one administrator: make another member an administrator first."
     )
@@ -169,7 +162,7 @@ def test_the_last_admin_can_be_neither_removed_nor_demoted(organisation, admin):
         client.post(f"/organisations/mine/{organisation.pk}/members/{mine.pk}/role/", {"role": "editor"}).status_code
         == 302
     )
-    other_admin = client_for(other.user)
+    other_admin = html_client(other.user)
     assert other_admin.post(f"/organisations/mine/{organisation.pk}/members/{mine.pk}/remove/").status_code == 302
     assert not Membership.objects.filter(pk=mine.pk).exists()
     assert membership_changes() == [
@@ -183,7 +176,7 @@ def test_a_member_of_one_organisation_reaches_nothing_of_another(organisation, a
     other = VerifiedOrganisationFactory()
     other_admin = make_ngo_member(other, role=MembershipRole.ADMIN)
     other_membership = Membership.objects.get(user=other_admin)
-    client = client_for(admin)
+    client = html_client(admin)
     assert client.get(f"/organisations/mine/{other.pk}/").status_code == 404
     assert (
         client.post(f"/organisations/mine/{other.pk}/", profile_data(other, description="Przejęte")).status_code == 404
@@ -208,13 +201,13 @@ def test_a_member_of_one_organisation_reaches_nothing_of_another(organisation, a
     ["/organisations/mine/", "/organisations/mine/new/", "/organisations/mine/join/", "/organisations/mine/{pk}/"],
 )
 def test_an_anonymous_visitor_is_sent_to_log_in(organisation, path):
-    response = client_for(None).get(path.format(pk=organisation.pk))
+    response = html_client(None).get(path.format(pk=organisation.pk))
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/?next=")
 
 
 def test_an_anonymous_visitor_cannot_act_on_members(organisation, admin):
     mine = Membership.objects.get(user=admin)
-    response = client_for(None).post(f"/organisations/mine/{organisation.pk}/members/{mine.pk}/remove/")
+    response = html_client(None).post(f"/organisations/mine/{organisation.pk}/members/{mine.pk}/remove/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     assert Membership.objects.filter(pk=mine.pk).exists()
 
@@ -233,24 +226,24 @@ def test_a_person_registers_an_organisation_which_officials_then_see_to_verify(o
             "wants_call_notices": "on",
         }
     )
-    response = client_for(person).post("/organisations/mine/new/", data)
+    response = html_client(person).post("/organisations/mine/new/", data)
     organisation = Organisation.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/organisations/mine/{organisation.pk}/"
     assert organisation.verified_at is None and organisation.krs == "0000345678"
     membership = Membership.objects.get(user=person)
     assert membership.role == MembershipRole.ADMIN and membership.confirmed_at is not None
     # not public yet, but in the officials' list awaiting verification
-    assert client_for(None).get(f"/organisations/{organisation.pk}/").status_code == 404
-    panel = client_for(official).get("/panel/organisations/?verified=no")
+    assert html_client(None).get(f"/organisations/{organisation.pk}/").status_code == 404
+    panel = html_client(official).get("/panel/organisations/?verified=no")
     assert "Klub Sportowy „Górnik Młodzi”" in panel.text
     # and the person sees it among their organisations
-    assert "Klub Sportowy „Górnik Młodzi”" in client_for(person).get("/organisations/mine/").text
+    assert "Klub Sportowy „Górnik Młodzi”" in html_client(person).get("/organisations/mine/").text
 
 
 def test_a_refused_registration_keeps_what_was_typed(organisation):
     organisation.nip = "5260250274"
     organisation.save()
-    response = client_for(UserFactory()).post(
+    response = html_client(UserFactory()).post(
         "/organisations/mine/new/",
         spheres_by_code(
             {"name": "Fundacja Nowa", "legal_form": "foundation", "register_type": "krs", "nip": "5260250274"}
@@ -266,7 +259,7 @@ def test_members_cannot_change_identifiers_once_verified_but_may_before(admin, o
     from core.errors import NotAllowed
     from organisations.services import organisation_profile_save
 
-    page = client_for(admin).get(f"/organisations/mine/{organisation.pk}/")
+    page = html_client(admin).get(f"/organisations/mine/{organisation.pk}/")
     assert 'name="nip"' not in page.text and 'name="description"' in page.text
     with pytest.raises(NotAllowed):
         organisation_profile_save(actor=admin, organisation=organisation, data={"nip": "5260250274"})
@@ -275,13 +268,13 @@ def test_members_cannot_change_identifiers_once_verified_but_may_before(admin, o
     # before verification the register data is the members' to correct
     organisation.verified_at = None
     organisation.save()
-    page = client_for(admin).get(f"/organisations/mine/{organisation.pk}/")
+    page = html_client(admin).get(f"/organisations/mine/{organisation.pk}/")
     assert 'name="nip"' in page.text
 
 
 def test_asking_twice_or_joining_an_unverified_organisation_is_refused(organisation, admin):
     person = UserFactory()
-    client = client_for(person)
+    client = html_client(person)
     assert client.post("/organisations/mine/join/", {"organisation": organisation.pk}).status_code == 302
     again = client.post("/organisations/mine/join/", {"organisation": organisation.pk})
     assert again.status_code == 403
@@ -294,7 +287,7 @@ def test_asking_twice_or_joining_an_unverified_organisation_is_refused(organisat
 
 def test_the_join_search_finds_verified_organisations(organisation):
     VerifiedOrganisationFactory(name="Fundacja Ukryta", verified_at=None)
-    response = client_for(UserFactory()).get("/organisations/mine/join/", {"q": organisation.name})
+    response = html_client(UserFactory()).get("/organisations/mine/join/", {"q": organisation.name})
     assert response.status_code == 200 and organisation.name in response.text
-    hidden = client_for(UserFactory()).get("/organisations/mine/join/", {"q": "Ukryta"})
+    hidden = html_client(UserFactory()).get("/organisations/mine/join/", {"q": "Ukryta"})
     assert "Fundacja Ukryta" not in hidden.text
