@@ -23,8 +23,9 @@ CONFIRMATION_KIND = "submission_confirmation"
 TO_BE_FILLED = "— (do uzupełnienia w edytorze oferty)"
 
 
-def _content(application):
-    """The editor's sections as the PDF shows them: texts, the schedule, V.A lines and V.B sources.
+def offer_content(application):
+    """The editor's sections as the PDF and the offer page show them: texts, the schedule, V.A
+    lines and V.B sources.
 
     Empty values stay empty (the template prints the placeholder); lines whose amounts are not
     numbers are left out of V.A (the offer cannot be submitted with them anyway).
@@ -71,7 +72,7 @@ def _context(application):
         "office": settings.AUTHORITY_OFFICE,
         "submitted_at": timezone.localtime(application.submitted_at) if application.submitted_at else None,
         "to_be_filled": TO_BE_FILLED,
-        "offer": _content(application),
+        "offer": offer_content(application),
     }
 
 

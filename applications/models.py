@@ -114,6 +114,80 @@ class Application(FSMModelMixin, TimeStampedModel):
         self.correction_due = None
 
 
+class ApplicationVersion(models.Model):
+    """One submitted version of an offer, frozen: what was submitted, when, and its two PDFs.
+
+    Version 1 is the first submission; each resubmission after a return for correction adds the
+    next. The offer's ``offer_document`` / ``confirmation_document`` point at the latest version's.
+    """
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="versions", verbose_name=_("offer")
+    )
+    number = models.PositiveSmallIntegerField(_("version"))
+    title = models.CharField(_("title of the task"), max_length=300)
+    requested_amount = MoneyField(_("grant requested (PLN)"))
+    content = models.JSONField(_("offer content"), default=dict)
+    submitted_at = models.DateTimeField(_("submitted"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("submitted by")
+    )
+    offer_document = models.ForeignKey(
+        "core.StoredDocument", on_delete=models.PROTECT, related_name="+", verbose_name=_("offer (PDF)")
+    )
+    confirmation_document = models.ForeignKey(
+        "core.StoredDocument",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("confirmation of submission (PDF)"),
+    )
+
+    class Meta:
+        ordering = ["application", "number"]
+        constraints = [models.UniqueConstraint(fields=["application", "number"], name="application_version_unique")]
+        verbose_name = _("offer version")
+        verbose_name_plural = _("offer versions")
+
+    def __str__(self):
+        return f"{self.application} — v{self.number}"
+
+
+class FormalOutcome(models.TextChoices):
+    ACCEPTED = "accepted", _("meets the formal requirements")
+    RETURNED = "returned", _("returned for correction")
+    REJECTED = "rejected", _("rejected on formal grounds")
+
+
+class FormalCheck(models.Model):
+    """The record of one formal check of one submitted version: each requirement of the call's
+    checklist with the official's answer and note, the outcome, and who decided when."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="formal_checks", verbose_name=_("offer")
+    )
+    version = models.ForeignKey(
+        ApplicationVersion, null=True, on_delete=models.PROTECT, related_name="formal_checks", verbose_name=_("version")
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=FormalOutcome.choices)
+    # [{"requirement": text, "met": bool, "note": text}, ...] in the checklist's order.
+    items = models.JSONField(_("checklist"), default=list)
+    reason = models.TextField(_("reason"), blank=True)
+    defects = models.JSONField(_("defects to correct"), default=list)
+    correction_due = models.DateTimeField(_("corrections due"), null=True, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("checked by")
+    )
+    checked_at = models.DateTimeField(_("checked"), default=timezone.now)
+
+    class Meta:
+        ordering = ["application", "checked_at", "pk"]
+        verbose_name = _("formal check")
+        verbose_name_plural = _("formal checks")
+
+    def __str__(self):
+        return f"{self.application} — {self.get_outcome_display()}"
+
+
 # Offer attachments. (Kept at the end of the module; imported here so the Application class above stays untouched.)
 
 ATTACHMENT_EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg"}

@@ -18,7 +18,7 @@ from organisations.models import Membership
 from .completeness import offer_blockers, parse_amount
 from .documents import store_submission_documents
 from .enums import ApplicationStatus
-from .models import Application
+from .models import Application, ApplicationVersion, FormalCheck, FormalOutcome
 from .rules import APPLICATION_TRANSITION_CHECKS, EDITABLE_STATES, NOT_MEMBER, can_create_application, is_member
 
 
@@ -104,13 +104,24 @@ def application_submit(*, application, actor):
     :func:`applications.completeness.offer_blockers` finds anything missing.
     Effects: status → submitted, submission time and a confirmation number, a StatusChange row,
     the offer PDF and the confirmation of submission (with the offer PDF's SHA-256) rendered and
-    stored (applications.documents), notices to the organisation's members (confirmation, with the
+    stored (applications.documents), a new frozen ApplicationVersion holding both, notices to the organisation's members (confirmation, with the
     digest) and to officials (new offer). All in one transaction: a refusal stores nothing.
     """
 
     def documents_and_notices(submitted):
         # The documents first: the members' confirmation e-mail quotes the offer PDF's SHA-256.
-        store_submission_documents(submitted)
+        offer, confirmation = store_submission_documents(submitted)
+        ApplicationVersion.objects.create(
+            application=submitted,
+            number=submitted.versions.count() + 1,
+            title=submitted.title,
+            requested_amount=submitted.requested_amount,
+            content=submitted.content,
+            submitted_at=submitted.submitted_at,
+            submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
+            offer_document=offer,
+            confirmation_document=confirmation,
+        )
         _submission_notices(submitted)
 
     with transaction.atomic():
@@ -194,22 +205,88 @@ def _formal_outcome_notices(application, *, outcome, reason="", defects=()):
         )
 
 
-def application_accept_formally(*, application, actor):
-    """The offer passes the formal check. Effects: status, a StatusChange row, notices to members."""
+def formal_checklist_items(call, checklist):
+    """The official's answers to ``call``'s formal requirements as stored items, or a DomainError.
+
+    ``checklist`` is a list with one entry per requirement, in the checklist's order: ``{"met":
+    bool, "note": str}`` (``"requirement"`` may repeat the text; it must then be the same).
+    ``None`` means no checklist was given (``[]`` is returned).
+    """
+    if checklist is None:
+        return []
+    requirements = call.formal_requirements()
+    message = _("Answer each of the call's %(count)s formal requirements: met or not met.") % {
+        "count": len(requirements)
+    }
+    if not isinstance(checklist, list | tuple) or len(checklist) != len(requirements):
+        raise DomainError(message, errors={"checklist": [message]})
+    items = []
+    for requirement, answer in zip(requirements, checklist, strict=True):
+        if not isinstance(answer, dict) or not isinstance(answer.get("met"), bool):
+            raise DomainError(message, errors={"checklist": [message]})
+        if "requirement" in answer and str(answer["requirement"]).strip() != requirement:
+            changed = _("The call's formal requirements have changed: reload the checklist.")
+            raise DomainError(changed, errors={"checklist": [changed]})
+        items.append({"requirement": requirement, "met": answer["met"], "note": str(answer.get("note") or "").strip()})
+    return items
+
+
+def _record_formal_check(application, *, actor, outcome, items, reason="", defects=(), due=None):
+    FormalCheck.objects.create(
+        application=application,
+        version=application.versions.order_by("-number").first(),
+        outcome=outcome,
+        items=items,
+        reason=reason,
+        defects=list(defects),
+        correction_due=due,
+        checked_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+def application_accept_formally(*, application, actor, checklist=None):
+    """The offer passes the formal check.
+
+    When the call lists formal requirements, ``checklist`` must answer each of them and all must
+    be met (an unmet requirement means a return for correction or a rejection, not acceptance).
+    Effects: status, a FormalCheck record with the answers, a StatusChange row, notices to members.
+    """
+    requirements = application.call.formal_requirements()
+    if requirements and checklist is None:
+        message = _("Answer each of the call's %(count)s formal requirements: met or not met.") % {
+            "count": len(requirements)
+        }
+        raise DomainError(message, errors={"checklist": [message]})
+    items = formal_checklist_items(application.call, checklist)
+    unmet = [item["requirement"] for item in items if not item["met"]]
+    if unmet:
+        message = _(
+            "An offer that does not meet a formal requirement cannot be accepted: return it for correction "
+            "or reject it."
+        )
+        raise DomainError(message, code="requirement_not_met", errors={"checklist": [message, *unmet]})
+
+    def within(app):
+        _record_formal_check(app, actor=actor, outcome=FormalOutcome.ACCEPTED, items=items)
+        _formal_outcome_notices(app, outcome="formally_accepted")
+
     return run_transition(
         obj=application,
         name="accept_formally",
         actor=actor,
         checks=APPLICATION_TRANSITION_CHECKS,
-        within=lambda app: _formal_outcome_notices(app, outcome="formally_accepted"),
+        data={"checklist": items} if items else None,
+        within=within,
     )
 
 
-def application_return_for_correction(*, application, actor, defects, due):
+def application_return_for_correction(*, application, actor, defects, due, checklist=None):
     """Return the offer with its defects listed and a deadline for the corrected version.
 
-    Refused without defects or with a deadline already past. Effects: status, the deadline on the
-    offer, a StatusChange row with the defects, notices to members with the list and the deadline.
+    Refused without defects or with a deadline already past. ``checklist`` (optional) records the
+    answers to the call's formal requirements. Effects: status, the deadline on the offer, a
+    FormalCheck record, a StatusChange row with the defects, notices to members with the list and
+    the deadline.
     """
     defects = [d.strip() for d in defects if d and d.strip()]
     errors = {}
@@ -219,28 +296,42 @@ def application_return_for_correction(*, application, actor, defects, due):
         errors["due"] = [_("Give a correction deadline in the future.")]
     if errors:
         raise DomainError(_("The offer cannot be returned without defects and a deadline."), errors=errors)
+    items = formal_checklist_items(application.call, checklist)
+
+    def within(app):
+        _record_formal_check(app, actor=actor, outcome=FormalOutcome.RETURNED, items=items, defects=defects, due=due)
+        _formal_outcome_notices(app, outcome="returned_for_correction", defects=defects)
+
     return run_transition(
         obj=application,
         name="return_for_correction",
         actor=actor,
         checks=APPLICATION_TRANSITION_CHECKS,
         reason="; ".join(defects),
-        data={"defects": defects, "due": due.isoformat()},
+        data={"defects": defects, "due": due.isoformat(), **({"checklist": items} if items else {})},
         kwargs={"due": due},
-        within=lambda app: _formal_outcome_notices(app, outcome="returned_for_correction", defects=defects),
+        within=within,
     )
 
 
-def application_reject_formally(*, application, actor, reason):
-    """Reject the offer on formal grounds, with the reason. Effects: status, a StatusChange row
-    with the reason, notices to members."""
+def application_reject_formally(*, application, actor, reason, checklist=None):
+    """Reject the offer on formal grounds, with the reason. ``checklist`` (optional) records the
+    answers to the call's formal requirements. Effects: status, a FormalCheck record, a StatusChange
+    row with the reason, notices to members."""
     if not (reason or "").strip():
         raise DomainError(_("Give the reason for the formal rejection."), errors={"reason": [_("Give the reason.")]})
+    items = formal_checklist_items(application.call, checklist)
+
+    def within(app):
+        _record_formal_check(app, actor=actor, outcome=FormalOutcome.REJECTED, items=items, reason=reason.strip())
+        _formal_outcome_notices(app, outcome="formally_rejected", reason=reason)
+
     return run_transition(
         obj=application,
         name="reject_formally",
         actor=actor,
         checks=APPLICATION_TRANSITION_CHECKS,
         reason=reason,
-        within=lambda app: _formal_outcome_notices(app, outcome="formally_rejected", reason=reason),
+        data={"checklist": items} if items else None,
+        within=within,
     )

@@ -57,6 +57,9 @@ class CallForm(forms.ModelForm):
             "max_grant_share_percent",
             "max_admin_cost_percent",
             "min_score",
+            "max_grant_per_offer",
+            "requires_results_table",
+            "formal_checklist",
             "published_bip_at",
             "published_board_at",
             "published_website_at",
@@ -69,6 +72,7 @@ class CallForm(forms.ModelForm):
             "award_rules": forms.Textarea(attrs={"rows": 4}),
             "realisation_conditions": forms.Textarea(attrs={"rows": 4}),
             "procedure": forms.Textarea(attrs={"rows": 4}),
+            "formal_checklist": forms.Textarea(attrs={"rows": 7}),
         }
 
     def __init__(self, *args, **kwargs):

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
@@ -72,6 +72,24 @@ class PublicTask(TimeStampedModel):
         return TaskStatus.PLANNED
 
 
+def default_formal_checklist():
+    """The requirements checked in every offer unless the call says otherwise (art. 14, art. 11 ust. 2)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return "\n".join(
+            str(item)
+            for item in (
+                _("The offer was submitted on time, on the statutory template, in the call's procedure."),
+                _(
+                    "The offeror is entitled to take part (art. 3 ust. 2 or 3) and the task is within its statutory aims."
+                ),
+                _("The offer concerns the task and the sphere of the call."),
+                _("The confirmation of submission is signed by the persons authorised to represent the offeror."),
+                _("The attachments the call requires are included (statute, register extract where needed)."),
+                _("The realisation period is within the call's window and the budget keeps the call's limits."),
+            )
+        )
+
+
 class Call(FSMModelMixin, TimeStampedModel):
     """An open competition for offers — *otwarty konkurs ofert* (art. 11–13, 15, 18a)."""
 
@@ -116,6 +134,26 @@ class Call(FSMModelMixin, TimeStampedModel):
     min_score = models.DecimalField(
         _("minimum score for a grant"), max_digits=6, decimal_places=2, null=True, blank=True
     )
+    max_grant_per_offer = MoneyField(
+        _("maximum grant per offer (PLN)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Leave empty when one offer may ask for all the funds of the call."),
+    )
+    # Section III.6 of the 2018 offer template is required only when the announcement says so.
+    requires_results_table = models.BooleanField(
+        _("offers must include the results table (III.6)"),
+        default=False,
+        help_text=_("Result, planned level and how it will be monitored, for each expected result."),
+    )
+    # The formal check (ocena formalna): what officials verify in each offer, one requirement per line.
+    formal_checklist = models.TextField(
+        _("formal requirements"),
+        blank=True,
+        default=default_formal_checklist,
+        help_text=_("One requirement per line. Officials tick each of them in the formal check of every offer."),
+    )
     # art. 13 ust. 3: the three mandatory publications
     published_bip_at = models.DateTimeField(
         _("published in BIP"), null=True, blank=True, validators=[validate_plausible_date]
@@ -154,6 +192,10 @@ class Call(FSMModelMixin, TimeStampedModel):
     def last_publication_at(self):
         dates = [self.published_bip_at, self.published_board_at, self.published_website_at]
         return None if None in dates else max(dates)
+
+    def formal_requirements(self):
+        """The formal checklist as a list of requirements (blank lines dropped)."""
+        return [line.strip() for line in (self.formal_checklist or "").splitlines() if line.strip()]
 
     def deadline_passed(self, now=None):
         return self.offer_deadline is not None and (now or timezone.now()) >= self.offer_deadline

@@ -60,12 +60,16 @@ class CallLimits:
     def from_call(cls, call, max_grant: Decimal | None = None) -> CallLimits:
         """The limits of a :class:`calls.models.Call` (read by attribute; nothing is queried but ``call.task``).
 
-        ``max_grant`` defaults to the funds the call allocates (``Call.funds``): no single offer
-        can be given more.
+        ``max_grant`` defaults to the call's maximum per offer (``Call.max_grant_per_offer``) or,
+        when it sets none, to the funds the call allocates (``Call.funds``): no single offer can be
+        given more.
         """
+        if max_grant is None:
+            per_offer = getattr(call, "max_grant_per_offer", None)
+            max_grant = per_offer if per_offer is not None else call.funds
         return cls(
             form=call.task.form,
-            max_grant=max_grant if max_grant is not None else call.funds,
+            max_grant=max_grant,
             max_grant_share_percent=call.max_grant_share_percent,
             max_admin_cost_percent=call.max_admin_cost_percent,
         )

@@ -14,7 +14,7 @@ from core.errors import DomainError, InvalidState, NotAllowed
 from core.models import StatusChange
 from notifications.models import OutboxMessage
 from organisations.models import Membership
-from tests.applications.helpers import offer, open_call
+from tests.applications.helpers import all_met, offer, open_call
 from tests.factories import CallFactory, OrganisationFactory, UserFactory, make_ngo_member
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +54,9 @@ def run(transition, application, user):
     if transition == "withdraw":
         return services.application_withdraw(application=application, actor=user, reason="Rezygnujemy.")
     if transition == "accept_formally":
-        return services.application_accept_formally(application=application, actor=user)
+        return services.application_accept_formally(
+            application=application, actor=user, checklist=all_met(application.call)
+        )
     if transition == "return_for_correction":
         due = timezone.now() + datetime.timedelta(days=7)
         return services.application_return_for_correction(
