@@ -7,7 +7,10 @@ the cost calculation (:mod:`applications.budget`) and :func:`offer_blockers` lis
 language, everything that must be fixed before the offer may be submitted. The summary page and
 ``services.application_submit`` both call :func:`offer_blockers`, so they always agree.
 
-Single offeror only: joint offers (several offerors, V.C) are not collected yet.
+Joint offers (art. 14 ust. 2): the other offerors are typed in section II (``contact.partners``);
+the offering organisation is offeror "0" and represents them in the system, partners are "1", "2"…
+Each activity (III.4) and each cost (V.A) is then assigned to one offeror, and V.C is the split of
+the costs per offeror. Multi-year tasks: each cost names its year of the call's realisation window.
 """
 
 from __future__ import annotations
@@ -36,7 +39,38 @@ SECTIONS = {
 }
 
 LINE_AMOUNTS = ("unit_cost", "quantity", "grant", "own_financial", "own_non_financial", "beneficiary_fees")
-DECLARATIONS = ("public_benefit", "no_arrears", "true_data")
+
+# Section VII of the 2018 template, one key per declaration (all must be made before submission).
+DECLARATION_LABELS = {
+    "public_benefit": gettext_lazy(
+        "The proposed task will be carried out only within the offeror's public benefit activity."
+    ),
+    "fees_in_paid_activity": gettext_lazy(
+        "Fees from the task's beneficiaries, if any, will be collected only within the offeror's paid public "
+        "benefit activity."
+    ),
+    "no_tax_arrears": gettext_lazy("The offeror has no arrears in taxes."),
+    "no_insurance_arrears": gettext_lazy("The offeror has no arrears in social and health insurance contributions."),
+    "register_data": gettext_lazy(
+        "The data in section II agree with the National Court Register or the other appropriate register."
+    ),
+    "true_data": gettext_lazy(
+        "All information in the offer and its attachments agrees with the current legal and factual state."
+    ),
+    "personal_data": gettext_lazy(
+        "The offeror has obtained the consent of, or informed, the persons whose personal data are in the offer, "
+        "as the GDPR requires."
+    ),
+}
+DECLARATIONS = tuple(DECLARATION_LABELS)
+
+# Section VI.1: whether the task is carried out for payment or free of charge.
+PAYMENT_CHOICES = [
+    ("free", gettext_lazy("free of charge for its beneficiaries")),
+    ("paid", gettext_lazy("for payment (fees from beneficiaries)")),
+    ("mixed", gettext_lazy("partly free of charge, partly for payment")),
+]
+LEAD = "0"  # the offeror key of the offering organisation in a joint offer
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 
@@ -76,6 +110,42 @@ def text(data, name) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def partners(application) -> list[dict]:
+    """The other offerors of a joint offer (section II), rows that are not blank."""
+    return [p for p in rows(section(application, "contact"), "partners") if any(text(p, k) for k in p)]
+
+
+def is_joint(application) -> bool:
+    return bool(partners(application))
+
+
+def offeror_choices(application) -> list[tuple[str, str]]:
+    """``[("0", organisation), ("1", first partner)…]`` for a joint offer, ``[]`` for a single offeror."""
+    others = partners(application)
+    if not others:
+        return []
+    choices = [(LEAD, application.organisation.name)]
+    for number, partner in enumerate(others, start=1):
+        choices.append((str(number), text(partner, "name") or _("Offeror %(number)s") % {"number": number + 1}))
+    return choices
+
+
+def call_years(call) -> int:
+    """How many calendar years the call's realisation window touches (1 when it is not set)."""
+    if call.realisation_start and call.realisation_end and call.realisation_end >= call.realisation_start:
+        return call.realisation_end.year - call.realisation_start.year + 1
+    return 1
+
+
+def indicators(application) -> list[dict]:
+    """The rows of III.6 that are not blank."""
+    return [
+        row
+        for row in rows(section(application, "task"), "indicators")
+        if any(text(row, k) for k in ("name", "planned_level", "monitoring"))
+    ]
+
+
 @dataclass(frozen=True)
 class Blocker:
     """One thing that stops the submission: the editor section to fix it in and what to do."""
@@ -100,6 +170,7 @@ def offer_budget(application):
     each line amount that does not (those lines are left out of the lines)."""
     data = section(application, "budget")
     lines, problems = [], []
+    joint = is_joint(application)
     for number, row in enumerate(rows(data, "lines"), start=1):
         amounts = {}
         for name in LINE_AMOUNTS:
@@ -111,10 +182,21 @@ def offer_budget(application):
                     % {"number": number, "field": LINE_FIELD_LABELS[name]}
                 )
             amounts[name] = value
-        if any(value is None for value in amounts.values()):
+        year_text = text(row, "year") or "1"
+        year = int(year_text) if year_text.isdigit() and len(year_text) < 3 else None
+        if year is None:
+            problems.append(_("Cost %(number)s: choose the year of the task it falls in.") % {"number": number})
+        if year is None or any(value is None for value in amounts.values()):
             continue
         lines.append(
-            CostLine(activity=text(row, "activity") or "?", name=text(row, "name"), unit=text(row, "unit"), **amounts)
+            CostLine(
+                activity=text(row, "activity") or "?",
+                name=text(row, "name"),
+                unit=text(row, "unit"),
+                year=year,
+                offeror=text(row, "offeror") if joint else "",
+                **amounts,
+            )
         )
     raw_sources = data.get("sources") if isinstance(data.get("sources"), dict) else {}
     sources = {}
@@ -133,9 +215,10 @@ def offer_budget(application):
 def offer_summary(application):
     """The budget summary and its problems against the call (texts), for the summary page and the PDF."""
     lines, sources, problems = offer_budget(application)
-    summary = summarise(lines, sources)
-    problems = problems + [p.text for p in check_budget(summary, CallLimits.from_call(application.call))]
-    return summary, problems
+    offerors = [key for key, _label in offeror_choices(application)]
+    summary = summarise(lines, sources, offerors=offerors)
+    checked = check_budget(summary, CallLimits.from_call(application.call), years=call_years(application.call))
+    return summary, problems + [p.text for p in checked]
 
 
 LINE_FIELD_LABELS = {
@@ -187,6 +270,20 @@ def offer_blockers(application) -> list[Blocker]:
             validate_email(text(contact, "email"))
         except ValidationError:
             add("contact", _("The contact person's e-mail address is not valid."))
+    for number, partner in enumerate(partners(application), start=2):
+        for name, label in (
+            ("name", _("Name of the organisation")),
+            ("legal_form", _("Legal form")),
+            ("register_number", _("Number in the KRS or another register")),
+            ("address", _("Registered address")),
+        ):
+            if not text(partner, name):
+                add("contact", _("Offeror %(number)s: fill in “%(field)s”.") % {"number": number, "field": label})
+        if text(partner, "email"):
+            try:
+                validate_email(text(partner, "email"))
+            except ValidationError:
+                add("contact", _("Offeror %(number)s: the e-mail address is not valid.") % {"number": number})
 
     task = section(application, "task")
     _required(
@@ -206,9 +303,12 @@ def offer_blockers(application) -> list[Blocker]:
     if not activities:
         add("task", _("Add at least one activity to the schedule."))
     call = application.call
+    offeror_keys = {key for key, _label in offeror_choices(application)}
     for number, activity in enumerate(activities, start=1):
         if not text(activity, "name"):
             add("task", _("Activity %(number)s: give its name.") % {"number": number})
+        if offeror_keys and text(activity, "offeror") not in offeror_keys:
+            add("task", _("Activity %(number)s: choose the offeror that carries it out.") % {"number": number})
         start, end = parse_date(activity.get("start")), parse_date(activity.get("end"))
         if start is None or end is None:
             add("task", _("Activity %(number)s: give its start and end dates.") % {"number": number})
@@ -228,6 +328,16 @@ def offer_blockers(application) -> list[Blocker]:
                 },
             )
 
+    results = indicators(application)
+    if call.requires_results_table and not results:
+        add("task", _("The call asks for the results table (III.6): add at least one result."))
+    for number, row in enumerate(results, start=1):
+        if not all(text(row, k) for k in ("name", "planned_level", "monitoring")):
+            add(
+                "task",
+                _("Result %(number)s: give its name, planned level and how it will be monitored.") % {"number": number},
+            )
+
     offeror = section(application, "offeror")
     _required(
         offeror,
@@ -243,6 +353,15 @@ def offer_blockers(application) -> list[Blocker]:
     _summary, problems = offer_summary(application)
     for problem in problems:
         add("budget", problem)
+
+    other = section(application, "other")
+    if text(other, "payment") not in {key for key, _label in PAYMENT_CHOICES}:
+        add("other", _("Say whether the task will be carried out for payment or free of charge (VI.1)."))
+    if offeror_keys and not text(other, "representation"):
+        add(
+            "other",
+            _("A joint offer must say which activities each offeror carries out and how they are represented (VI.2)."),
+        )
 
     declarations = section(application, "declarations")
     if not all(declarations.get(name) is True for name in DECLARATIONS):

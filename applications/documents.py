@@ -14,7 +14,21 @@ from core.models import StoredDocument
 from core.pdf import render_pdf
 
 from .budget import summarise
-from .completeness import DECLARATIONS, offer_budget, offer_period, parse_date, rows, section, text
+from .completeness import (
+    DECLARATIONS,
+    LEAD,
+    PAYMENT_CHOICES,
+    call_years,
+    indicators,
+    offer_budget,
+    offer_period,
+    offeror_choices,
+    parse_date,
+    partners,
+    rows,
+    section,
+    text,
+)
 
 OFFER_KIND = "offer"
 CONFIRMATION_KIND = "submission_confirmation"
@@ -24,14 +38,33 @@ TO_BE_FILLED = "— (do uzupełnienia w edytorze oferty)"
 
 
 def offer_content(application):
-    """The editor's sections as the PDF and the offer page show them: texts, the schedule, V.A
-    lines and V.B sources.
+    """The editor's sections as the PDF and the offer page show them: texts, the offerors, the
+    schedule, the results table, V.A lines with their year, V.B sources and V.C split.
 
     Empty values stay empty (the template prints the placeholder); lines whose amounts are not
     numbers are left out of V.A (the offer cannot be submitted with them anyway).
     """
     contact, task = section(application, "contact"), section(application, "task")
     offeror, other = section(application, "offeror"), section(application, "other")
+    organisation = application.organisation
+    choices = offeror_choices(application)
+    names = dict(choices)
+    offerors = [
+        {
+            "key": LEAD,
+            "name": organisation.name,
+            "legal_form": organisation.get_legal_form_display(),
+            "register_number": organisation.register_entry,
+            "address": ", ".join(part for part in (organisation.address, organisation.city) if part),
+            "email": organisation.email,
+            "phone": organisation.phone,
+        }
+    ]
+    for number, partner in enumerate(partners(application), start=1):
+        offerors.append(
+            {"key": str(number)}
+            | {k: text(partner, k) for k in ("name", "legal_form", "register_number", "address", "email", "phone")}
+        )
     activities = [
         {
             "number": number,
@@ -39,22 +72,56 @@ def offer_content(application):
             "description": text(row, "description"),
             "start": parse_date(row.get("start")),
             "end": parse_date(row.get("end")),
+            "offeror": names.get(text(row, "offeror"), "") if choices else "",
         }
         for number, row in enumerate(rows(task, "activities"), start=1)
     ]
     lines, sources, _problems = offer_budget(application)
-    budget = summarise(lines, sources)
+    budget = summarise(lines, sources, offerors=[key for key, _label in choices])
+    years = list(range(1, call_years(application.call) + 1))
+    first_year = application.call.realisation_start.year if application.call.realisation_start else None
     start, end = offer_period(application)
     declarations = section(application, "declarations")
+    payment = dict(PAYMENT_CHOICES).get(text(other, "payment"), "")
     return {
+        "joint": bool(choices),
+        "offerors": offerors,
         "contact": {name: text(contact, name) for name in ("name", "phone", "email")},
         "task": {name: text(task, name) for name in ("synopsis", "place", "target_group", "results")},
         "activities": activities,
+        "indicators": [
+            {k: text(row, k) for k in ("name", "planned_level", "monitoring")} for row in indicators(application)
+        ],
         "start": start,
         "end": end,
         "offeror": {name: text(offeror, name) for name in ("experience", "resources")},
-        "other": text(other, "information"),
-        "lines": list(enumerate(budget.lines, start=1)),
+        "other": {
+            "payment": str(payment),
+            "representation": text(other, "representation"),
+            "information": text(other, "information"),
+        },
+        "lines": [
+            {
+                "number": number,
+                "line": line,
+                "offeror": names.get(line.offeror, "") if choices else "",
+                "by_year": [line.value if line.year == year else None for year in years],
+            }
+            for number, line in enumerate(budget.lines, start=1)
+        ],
+        "years": [{"number": year, "calendar": first_year + year - 1 if first_year else None} for year in years],
+        "multi_year": len(years) > 1,
+        "year_totals": [budget.costs.in_year(year) for year in years],
+        "split": [
+            {
+                "name": names.get(key, key),
+                "total": amounts.total,
+                "by_year": [amounts.in_year(year) for year in years],
+            }
+            for key, amounts in budget.offerors.items()
+        ]
+        if choices
+        else [],
         "budget": budget,
         "has_sources": any(getattr(sources, name) for name in sources.FIELDS),
         "declared": all(declarations.get(name) is True for name in DECLARATIONS),

@@ -16,8 +16,12 @@ from core.forms import DateInput
 
 from .budget import ADMIN
 from .completeness import (
+    DECLARATION_LABELS,
     LINE_FIELD_LABELS,
+    PAYMENT_CHOICES,
     SOURCE_FIELD_LABELS,
+    call_years,
+    offeror_choices,
     parse_amount,
     parse_date,
     rows,
@@ -99,6 +103,27 @@ class ContactForm(RawForm):
         return value
 
 
+class PartnerForm(RawForm):
+    """Another offeror of a joint offer (art. 14 ust. 2), as the template's section II.1 asks."""
+
+    name = text_field(_("Name of the organisation"))
+    legal_form = text_field(_("Legal form"), max_length=120)
+    register_number = text_field(
+        _("Number in the National Court Register (KRS) or another register"),
+        max_length=60,
+        help_text=_("KRS: 10 digits; otherwise the register's name and number."),
+    )
+    address = text_field(_("Registered address"))
+    email = text_field(_("E-mail"), max_length=254)
+    phone = text_field(_("Phone"), max_length=40)
+
+    def clean_email(self):
+        value = self.cleaned_data["email"].strip()
+        if value:
+            validate_email(value)
+        return value
+
+
 class TaskForm(RawForm):
     title = text_field(_("Title of the task"), help_text=_("Leave it as it is to keep the current title."))
     synopsis = text_field(_("Synopsis of the task"), long=True)
@@ -116,6 +141,16 @@ class ActivityForm(RawForm):
     description = text_field(_("Description of the activity"), long=True)
     start = DateTextField(label=_("Start date"))
     end = DateTextField(label=_("End date"))
+    offeror = forms.CharField(
+        label=_("Offeror carrying it out"), required=False, widget=forms.Select(), help_text=_("Joint offers only.")
+    )
+
+    def __init__(self, *args, offerors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if offerors:
+            self.fields["offeror"].widget.choices = [("", "—"), *offerors]
+        else:
+            del self.fields["offeror"]  # a single offeror carries out everything
 
     def clean(self):
         cleaned = super().clean()
@@ -123,6 +158,14 @@ class ActivityForm(RawForm):
         if start and end and end < start:
             self.add_error("end", _("The activity cannot end before it starts."))
         return cleaned
+
+
+class IndicatorForm(RawForm):
+    """A row of III.6 (*dodatkowe informacje dotyczące rezultatów*), when the call asks for it."""
+
+    name = text_field(_("Result"))
+    planned_level = text_field(_("Planned level of achievement (target value)"))
+    monitoring = text_field(_("How it will be monitored (source of information)"))
 
 
 class OfferorForm(RawForm):
@@ -136,6 +179,8 @@ class OfferorForm(RawForm):
 
 class CostLineForm(RawForm):
     activity = forms.CharField(label=_("Activity"), required=False, widget=forms.Select())
+    year = forms.CharField(label=_("Year of the task"), required=False, widget=forms.Select())
+    offeror = forms.CharField(label=_("Offeror bearing the cost"), required=False, widget=forms.Select())
     name = text_field(_("Kind of cost"))
     unit = text_field(_("Unit of measure"), max_length=40, help_text=_("E.g. hour, piece, month."))
     unit_cost = AmountField(label=LINE_FIELD_LABELS["unit_cost"])
@@ -145,9 +190,17 @@ class CostLineForm(RawForm):
     own_non_financial = AmountField(label=LINE_FIELD_LABELS["own_non_financial"])
     beneficiary_fees = AmountField(label=LINE_FIELD_LABELS["beneficiary_fees"])
 
-    def __init__(self, *args, activity_choices=(), **kwargs):
+    def __init__(self, *args, activity_choices=(), year_choices=(), offerors=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["activity"].widget.choices = activity_choices
+        if len(year_choices) > 1:
+            self.fields["year"].widget.choices = year_choices
+        else:
+            del self.fields["year"]  # a single-year task: every cost falls in year 1
+        if offerors:
+            self.fields["offeror"].widget.choices = [("", "—"), *offerors]
+        else:
+            del self.fields["offeror"]
 
 
 class SourcesForm(RawForm):
@@ -159,6 +212,17 @@ class SourcesForm(RawForm):
 
 
 class OtherForm(RawForm):
+    payment = forms.ChoiceField(
+        label=_("The task will be carried out"),
+        required=False,
+        choices=[("", "—"), *PAYMENT_CHOICES],
+        help_text=_("Section VI.1: a declaration whether the task is carried out for payment or free of charge."),
+    )
+    representation = text_field(
+        _("Joint offers: the activities of each offeror and how the offerors are represented before the city"),
+        long=True,
+        help_text=_("Section VI.2; leave empty for an offer of one offeror."),
+    )
     information = text_field(
         _("Other information that may matter in the assessment of the offer"),
         long=True,
@@ -167,28 +231,18 @@ class OtherForm(RawForm):
 
 
 class DeclarationsForm(RawForm):
-    public_benefit = forms.BooleanField(
-        label=_(
-            "The task will be carried out only within the offeror's public benefit activity, and any fees from "
-            "beneficiaries will be collected only within its paid public benefit activity."
-        ),
-        required=False,
-    )
-    no_arrears = forms.BooleanField(
-        label=_("The offeror has no arrears in taxes or in social and health insurance contributions."),
-        required=False,
-    )
-    true_data = forms.BooleanField(
-        label=_(
-            "The data in section II agree with the National Court Register or the other register, and all "
-            "information in the offer and its attachments is true and up to date."
-        ),
-        required=False,
-    )
+    """Section VII: one checkbox per declaration of the 2018 template (all must be ticked)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in DECLARATION_LABELS.items():
+            self.fields[name] = forms.BooleanField(label=label, required=False)
 
 
 ActivityFormSet = formset_factory(ActivityForm, extra=2)
 CostLineFormSet = formset_factory(CostLineForm, extra=3)
+PartnerFormSet = formset_factory(PartnerForm, extra=1)
+IndicatorFormSet = formset_factory(IndicatorForm, extra=2)
 
 
 class SectionForms:
@@ -203,23 +257,30 @@ class SectionForms:
         stored = section(application, name)
         self.form = None
         self.formsets = {}
+        self.kept = {}  # rows not in the POST: stored as they were
+        offerors = offeror_choices(application)
         if name == "contact":
             self.form = ContactForm(data, initial=stored, prefix="contact")
+            self._formset(PartnerFormSet, data, stored, "partners")
         elif name == "task":
             self.form = TaskForm(data, initial={**stored, "title": application.title}, prefix="task")
-            self.formsets["activities"] = ActivityFormSet(
-                data, initial=self.initial_rows(data, stored, "activities"), prefix="activities"
-            )
+            self._formset(ActivityFormSet, data, stored, "activities", form_kwargs={"offerors": offerors})
+            self._formset(IndicatorFormSet, data, stored, "indicators")
         elif name == "offeror":
             self.form = OfferorForm(data, initial=stored, prefix="offeror")
         elif name == "budget":
             sources = stored.get("sources") if isinstance(stored.get("sources"), dict) else {}
             self.form = SourcesForm(data, initial=sources, prefix="sources")
-            self.formsets["lines"] = CostLineFormSet(
+            self._formset(
+                CostLineFormSet,
                 data,
-                initial=self.initial_rows(data, stored, "lines"),
-                prefix="lines",
-                form_kwargs={"activity_choices": activity_choices(application)},
+                stored,
+                "lines",
+                form_kwargs={
+                    "activity_choices": activity_choices(application),
+                    "year_choices": year_choices(application),
+                    "offerors": offerors,
+                },
             )
         elif name == "other":
             self.form = OtherForm(data, initial=stored, prefix="other")
@@ -228,16 +289,27 @@ class SectionForms:
         else:
             raise KeyError(name)
 
-    @staticmethod
-    def initial_rows(data, stored, name):
-        # Bound to a POST, rows carry no initial values: a row whose typed text equals the stored
-        # text must still be validated (Django skips unchanged extra forms).
-        return None if data is not None else rows(stored, name)
+    def _formset(self, formset_class, data, stored, name, **kwargs):
+        """Bind the rows ``name`` to the POST, or show the stored rows.
+
+        Bound to a POST, rows carry no initial values: a row whose typed text equals the stored
+        text must still be validated (Django skips unchanged extra forms). A POST without this
+        formset's management form did not send these rows at all: the stored rows are kept.
+        """
+        posted = data is not None and f"{name}-TOTAL_FORMS" in data
+        if posted:
+            formset = formset_class(data, prefix=name, **kwargs)
+        else:
+            formset = formset_class(initial=rows(stored, name), prefix=name, **kwargs)
+            if data is not None:
+                self.kept[name] = rows(stored, name)
+        self.formsets[name] = formset
 
     def is_valid(self):
         valid = self.form.is_valid()
-        for formset in self.formsets.values():
-            valid = formset.is_valid() and valid
+        for name, formset in self.formsets.items():
+            if name not in self.kept:
+                valid = formset.is_valid() and valid
         return valid
 
     @property
@@ -261,7 +333,10 @@ class SectionForms:
         else:
             data = raw
         for key, formset in self.formsets.items():
-            data[key] = [form.raw() for form in formset.forms if not form.is_blank()]
+            if key in self.kept:
+                data[key] = self.kept[key]
+            else:
+                data[key] = [form.raw() for form in formset.forms if not form.is_blank()]
         return data, title
 
 
@@ -275,3 +350,12 @@ def activity_choices(application):
         choices.append((str(number), f"{number}. {name}" if name else str(number)))
     choices.append((ADMIN, _("Administrative costs")))
     return choices
+
+
+def year_choices(application):
+    """``[("1", "Year 1 (2027)"), ...]`` for the years of the call's realisation window."""
+    first = application.call.realisation_start.year if application.call.realisation_start else None
+    return [
+        (str(n), _("Year %(n)s (%(year)s)") % {"n": n, "year": first + n - 1} if first else str(n))
+        for n in range(1, call_years(application.call) + 1)
+    ]

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from core.errors import DomainError
 from core.views import forbidden
 
-from .completeness import SECTIONS, offer_blockers, offer_period, offer_summary
+from .completeness import SECTIONS, offer_blockers, offer_period, offer_summary, offeror_choices
 from .editor_forms import SectionForms
 from .models import Application
 from .rules import EDITABLE_STATES, is_member
@@ -128,7 +128,12 @@ def summary(request, application):
             return redirect("offer_attachments", submitted.pk)
     budget, _problems = offer_summary(application)
     start, end = offer_period(application)
+    names = dict(offeror_choices(application))
     context = {
+        "year_totals": [budget.costs.in_year(year) for year in budget.years],
+        "split": [{"name": names.get(key, key), "total": amounts.total} for key, amounts in budget.offerors.items()]
+        if names
+        else [],
         "application": application,
         "blockers": offer_blockers(application),
         "budget": budget,

@@ -11,13 +11,15 @@
     var dirty = false;
     var timer = null;
     var busy = false;
+    var pending = false;  // a save was asked for while another was on its way
 
     function show(text) {
       if (status) { status.textContent = text; }
     }
 
     function save() {
-      if (!dirty || busy) { return; }
+      if (busy) { pending = pending || dirty; return; }
+      if (!dirty) { return; }
       dirty = false;
       busy = true;
       if (timer) { clearTimeout(timer); timer = null; }
@@ -41,6 +43,7 @@
         show(form.dataset.failedText || "");
       }).then(function () {
         busy = false;
+        if (pending) { pending = false; save(); }
       });
     }
 

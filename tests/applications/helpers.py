@@ -4,6 +4,7 @@ import datetime
 
 from django.utils import timezone
 
+from applications.completeness import DECLARATIONS
 from applications.enums import ApplicationStatus
 from applications.models import Application
 from tests.factories import CallFactory, OrganisationFactory, make_ngo_member
@@ -48,8 +49,8 @@ def complete_content(call):
             ],
             "sources": {"grant": "900,00", "own_financial": "100,00"},
         },
-        "other": {"information": ""},
-        "declarations": {"public_benefit": True, "no_arrears": True, "true_data": True},
+        "other": {"payment": "free", "representation": "", "information": ""},
+        "declarations": {name: True for name in DECLARATIONS},
     }
 
 

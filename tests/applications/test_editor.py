@@ -6,7 +6,7 @@ from django.contrib.staticfiles import finders
 from django.utils import timezone
 
 from applications import services
-from applications.completeness import offer_blockers
+from applications.completeness import DECLARATIONS, offer_blockers
 from applications.models import Application
 from core.errors import DomainError
 from tests.applications.helpers import complete_content, offer
@@ -47,6 +47,7 @@ def task_post(call, **activity):
         "task-target_group": "Dzieci 7–12 lat",
         "task-results": "30 dzieci na zajęciach.",
         **management("activities", 2),
+        **management("indicators", 2),
         "activities-0-name": "Zajęcia sportowe",
         "activities-0-description": "Codziennie.",
         "activities-0-start": activity.get("start", call.realisation_start.isoformat()),
@@ -81,16 +82,13 @@ def test_a_member_fills_the_sections_and_they_are_stored():
             "contact-name": "Anna Żółkiewska",
             "contact-phone": "32 123 45 67",
             "contact-email": "a@example.org",
+            **management("partners", 1),
         },
         "task": task_post(call),
         "offeror": {"offeror-experience": "Od 2010 r.", "offeror-resources": "Dwóch trenerów."},
         "budget": budget_post(),
-        "other": {"other-information": "Współpraca ze szkołą."},
-        "declarations": {
-            "declarations-public_benefit": "on",
-            "declarations-no_arrears": "on",
-            "declarations-true_data": "on",
-        },
+        "other": {"other-payment": "free", "other-information": "Współpraca ze szkołą."},
+        "declarations": {f"declarations-{name}": "on" for name in DECLARATIONS},
     }
     for section, data in posts.items():
         response = client.post(url(application, section), data)
@@ -108,7 +106,7 @@ def test_a_member_fills_the_sections_and_they_are_stored():
     ]  # the empty second row is dropped
     assert content["budget"]["lines"][0]["unit_cost"] == "100,00"
     assert content["budget"]["sources"]["grant"] == "900,00"
-    assert content["declarations"] == {"public_benefit": True, "no_arrears": True, "true_data": True}
+    assert content["declarations"] == {name: True for name in DECLARATIONS}
     assert str(application.requested_amount) == "900.00"  # kept in sync with V.B
     assert offer_blockers(application) == []
 

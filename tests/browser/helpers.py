@@ -34,4 +34,4 @@ def log_in_as_official(page, username="urzednik"):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.locator("form.form button[type=submit]").click()
-    page.wait_for_url("**/")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
