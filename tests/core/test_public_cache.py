@@ -127,3 +127,22 @@ def test_pages_and_writes_work_when_the_cache_server_is_down(settings, django_ca
     call.refresh_from_db()
     assert call.status == "cancelled"
     assert get(Client(), f"/calls/{call.pk}/")[0].count("unieważniony") >= 1
+
+
+def test_drafting_an_offer_keeps_the_public_pages_cached_and_submitting_refreshes_them(
+    django_capture_on_commit_callbacks,
+):
+    from applications import services
+    from applications.models import Application
+    from tests.applications.helpers import complete_content, offer
+
+    application, member = offer()
+    get(Client())
+    with django_capture_on_commit_callbacks(execute=True):  # an autosave of a draft section
+        services.offer_section_save(application=application, actor=member, section="contact", data={"name": "Anna"})
+    assert get(Client())[1] == 0  # still served from the cache
+
+    Application.objects.filter(pk=application.pk).update(content=complete_content(application.call))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_submit(application=application, actor=member)
+    assert get(Client())[1] > 0  # the submission changes what the call's page counts
