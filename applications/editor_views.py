@@ -9,12 +9,14 @@ the field errors when something is malformed. ``static/js/offer-autosave.js`` po
 the background (header ``X-Requested-With: fetch``) and gets JSON back; the pages work without it.
 """
 
+import datetime
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, JsonResponse
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -31,12 +33,70 @@ from .services import application_submit, offer_section_save
 ORDER = list(SECTIONS)
 
 
+# What an editor page posted after its session had expired, kept in the (new, anonymous) session
+# until the person logs in again and opens the section: then it is stored as if just typed.
+STASH_KEY = "offer_editor_stash"
+STASH_MAX_CHARS = 200_000
+STASH_MAX_AGE = datetime.timedelta(hours=2)
+
+
+def _stash_post(request, pk, section):
+    data = {key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"}
+    if section not in SECTIONS or sum(len(v) for values in data.values() for v in values) > STASH_MAX_CHARS:
+        return False
+    stash = request.session.get(STASH_KEY, {})
+    stash[f"{pk}:{section}"] = {"at": timezone.now().isoformat(), "data": data}
+    request.session[STASH_KEY] = stash
+    return True
+
+
+def _restore_stash(request, application, section):
+    """Store what was typed before the session expired (if anything, recent, and still editable)."""
+    stash = request.session.get(STASH_KEY) or {}
+    entry = stash.pop(f"{application.pk}:{section}", None)
+    if entry is None:
+        return
+    request.session[STASH_KEY] = stash
+    at = datetime.datetime.fromisoformat(entry["at"])
+    if timezone.now() - at > STASH_MAX_AGE:
+        return
+    data = QueryDict(mutable=True)
+    for key, values in entry["data"].items():
+        data.setlist(key, values)
+    forms = SectionForms(section, application, data)
+    forms.is_valid()
+    content, title = forms.content()
+    offer_section_save(application=application, actor=request.user, section=section, data=content, title=title)
+    application.refresh_from_db()
+    messages.success(request, _("What you typed before logging in again has been saved."))
+
+
 def editor_view(view):
-    """Members only (others 404, anonymous to the login page), and only while the offer is editable (else 403)."""
+    """Members only (others 404, anonymous to the login page), and only while the offer is editable (else 403).
+
+    A POST that arrives after the session expired is kept in the session and stored once the person
+    logs in again and comes back to the section (nothing typed is lost).
+    """
 
     @wraps(view)
     def wrapper(request, pk, *args, **kwargs):
         if not request.user.is_authenticated:
+            section = kwargs.get("section")
+            if request.method == "POST" and section and _stash_post(request, pk, section):
+                login_url = redirect_to_login(reverse("offer_editor_section", args=[pk, section]))
+                if _wants_json(request):
+                    return JsonResponse(
+                        {"saved": False, "login": login_url["Location"], "errors": {}},
+                        status=401,
+                    )
+                messages.info(
+                    request,
+                    _(
+                        "Your session has expired. Log in again: what you typed has been kept and will be "
+                        "saved when you come back to the section."
+                    ),
+                )
+                return login_url
             return redirect_to_login(request.get_full_path())
         application = get_object_or_404(Application.objects.select_related("organisation", "call__task"), pk=pk)
         if not is_member(request.user, application.organisation_id):
@@ -92,6 +152,7 @@ def section_edit(request, application, section):
             return redirect("offer_editor_section", application.pk, section)
         application.refresh_from_db()
     else:
+        _restore_stash(request, application, section)
         forms = SectionForms(section, application)
         valid = True
     position = ORDER.index(section)

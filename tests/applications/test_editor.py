@@ -232,3 +232,44 @@ def test_the_autosave_script_and_its_texts_are_served_by_the_app():
     assert "Zapisano o HH:MM" in page
     script = finders.find("js/offer-autosave.js")  # an app asset (collectstatic, whitenoise), no CDN
     assert script and "X-Requested-With" in open(script, encoding="utf-8").read()
+
+
+def test_what_was_typed_after_the_session_expired_is_saved_once_the_person_logs_in_again():
+    from django.test import Client
+
+    application, member = empty_offer()
+    browser = Client()  # the session has expired: the browser is anonymous now
+    typed = {"contact-name": "Anna po przerwie", "contact-phone": "32 111 22 33", "contact-email": "anna@example.org"}
+    response = browser.post(url(application, "contact"), typed)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert f"next=/offers/{application.pk}/edit/contact/" in response["Location"].replace("%2F", "/")
+    application.refresh_from_db()
+    assert application.content == {}  # nothing stored for nobody
+
+    autosave = browser.post(url(application, "contact"), typed, HTTP_X_REQUESTED_WITH="fetch")
+    assert autosave.status_code == 401 and autosave.json()["saved"] is False
+
+    browser.force_login(member)  # logging in keeps the anonymous session's data
+    page = browser.get(url(application, "contact"))
+    assert page.status_code == 200
+    assert 'value="Anna po przerwie"' in page.content.decode()
+    application.refresh_from_db()
+    assert application.content["contact"]["name"] == "Anna po przerwie"
+    # the kept text is used once
+    Application.objects.filter(pk=application.pk).update(content={})
+    browser.get(url(application, "contact"))
+    application.refresh_from_db()
+    assert application.content == {}
+
+
+def test_text_kept_from_an_expired_session_is_not_stored_for_someone_who_is_not_a_member():
+    from django.test import Client
+
+    application, _member = empty_offer()
+    browser = Client()
+    browser.post(url(application, "contact"), {"contact-name": "Intruz"})
+    browser.force_login(make_ngo_member(OrganisationFactory(verified_at=timezone.now())))
+    assert browser.get(url(application, "contact")).status_code == 404
+    application.refresh_from_db()
+    assert application.content == {}
