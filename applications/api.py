@@ -1,41 +1,37 @@
 """REST API for offers: each person sees their organisations' offers, officials all of them."""
 
+from django.db.models import Count
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from core.permissions import require
 
 from . import services
+from .attachment_api import AnyAcceptNegotiation
+from .completeness import SECTIONS
+from .content_api import section_representation, section_write
 from .document_views import document_response
 from .models import Application
 from .rules import APPLICATION_TRANSITION_CHECKS, visible_applications_q
 from .serializers import (
+    AcceptFormallySerializer,
     ApplicationSerializer,
+    FormalCheckSerializer,
     OptionalReasonSerializer,
-    ReasonRequiredSerializer,
+    RejectFormallySerializer,
     ReturnForCorrectionSerializer,
+    SectionContentSerializer,
 )
 
-
-class PDFRenderer(BaseRenderer):
-    """Lets a client ask for ``Accept: application/pdf``; the body is a file response, errors JSON."""
-
-    media_type = "application/pdf"
-    format = "pdf"
-    charset = None
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return JSONRenderer().render(data, renderer_context=renderer_context)
-
-
-PDF_RENDERERS = [*api_settings.DEFAULT_RENDERER_CLASSES, PDFRenderer]
+SECTION = OpenApiParameter(
+    "section", str, OpenApiParameter.PATH, enum=list(SECTIONS), description="The section of the offer template."
+)
 
 
 class ApplicationViewSet(
@@ -49,7 +45,8 @@ class ApplicationViewSet(
         return (
             Application.objects.filter(visible_applications_q(self.request.user))
             .distinct()
-            .select_related("call", "organisation")
+            .select_related("call__task", "organisation")
+            .annotate(versions_count=Count("versions", distinct=True))
             .order_by("pk")
         )
 
@@ -84,7 +81,7 @@ class ApplicationViewSet(
         request=None,
         responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The offer PDF.")},
     )
-    @action(detail=True, methods=["get"], renderer_classes=PDF_RENDERERS)
+    @action(detail=True, methods=["get"], content_negotiation_class=AnyAcceptNegotiation)
     def offer_pdf(self, request, pk=None):
         """The offer in the statutory layout, as frozen at submission (header X-Content-SHA256)."""
         return self._document("offer")
@@ -97,7 +94,7 @@ class ApplicationViewSet(
             )
         },
     )
-    @action(detail=True, methods=["get"], renderer_classes=PDF_RENDERERS)
+    @action(detail=True, methods=["get"], content_negotiation_class=AnyAcceptNegotiation)
     def confirmation_pdf(self, request, pk=None):
         """The confirmation of submission with the offer PDF's SHA-256 (header X-Content-SHA256)."""
         return self._document("confirmation")
@@ -117,11 +114,19 @@ class ApplicationViewSet(
             services.application_withdraw(application=application, actor=request.user, **body.validated_data)
         )
 
-    @extend_schema(request=None, responses=ApplicationSerializer)
+    @extend_schema(request=AcceptFormallySerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
     def accept_formally(self, request, pk=None):
+        """Accept the offer formally: ``checklist`` answers each of the call's ``formal_requirements``
+        (all met); refused with the unmet requirements otherwise."""
         application = self._allowed("accept_formally")
-        return self._respond(services.application_accept_formally(application=application, actor=request.user))
+        body = AcceptFormallySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._respond(
+            services.application_accept_formally(
+                application=application, actor=request.user, checklist=body.validated_data.get("checklist")
+            )
+        )
 
     @extend_schema(request=ReturnForCorrectionSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
@@ -135,12 +140,64 @@ class ApplicationViewSet(
             )
         )
 
-    @extend_schema(request=ReasonRequiredSerializer, responses=ApplicationSerializer)
+    @extend_schema(request=RejectFormallySerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
     def reject_formally(self, request, pk=None):
         application = self._allowed("reject_formally")
-        body = ReasonRequiredSerializer(data=request.data)
+        body = RejectFormallySerializer(data=request.data)
         body.is_valid(raise_exception=True)
         return self._respond(
             services.application_reject_formally(application=application, actor=request.user, **body.validated_data)
         )
+
+    @extend_schema(request=None, responses=FormalCheckSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def formal_checks(self, request, pk=None):
+        """The records of the offer's formal checks, oldest first: outcome, the answers to the call's
+        checklist, defects and deadline, reason, who decided when."""
+        checks = self.get_object().formal_checks.select_related("version", "checked_by").order_by("checked_at", "pk")
+        return Response(FormalCheckSerializer(checks, many=True, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        methods=["GET"],
+        parameters=[SECTION],
+        request=None,
+        responses=SectionContentSerializer,
+    )
+    @extend_schema(
+        methods=["PUT"],
+        parameters=[SECTION],
+        request={"application/json": OpenApiTypes.OBJECT},
+        responses={
+            200: SectionContentSerializer,
+            400: OpenApiResponse(
+                description="Malformed values (code ``content_invalid``: the section was stored as typed, "
+                "``errors`` by JSON path) or a body of the wrong shape (code ``invalid``: nothing stored)."
+            ),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get", "put"],
+        url_path=r"content/(?P<section>[^/.]+)",
+        url_name="content",
+        parser_classes=[JSONParser],
+        filter_backends=[],
+    )
+    def content(self, request, pk=None, section=None):
+        """One section of the offer (II–VII), the fields as the offer editor has them.
+
+        ``PUT`` stores the section exactly as the editor does (see :mod:`applications.content_api`):
+        members of the offering organisation, while the offer can be changed.
+        """
+        application = self.get_object()
+        if section not in SECTIONS:
+            raise NotFound(_("There is no such section of the offer."))
+        if request.method == "GET":
+            return Response(SectionContentSerializer(section_representation(application, section)).data)
+        saved, errors = section_write(application=application, actor=request.user, section=section, body=request.data)
+        body = SectionContentSerializer(section_representation(saved, section)).data
+        if errors:
+            message = _("The section has been saved as typed, but some values are not valid: correct them.")
+            return Response({"code": "content_invalid", "message": message, "errors": errors, **body}, status=400)
+        return Response(body)

@@ -34,6 +34,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
             "id",
             "application",
             "kind",
+            "requirement",
             "original_name",
             "content_type",
             "size",
@@ -55,6 +56,12 @@ class AttachmentSerializer(serializers.ModelSerializer):
 class AttachmentUploadSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=AttachmentKind.choices)
     file = serializers.FileField(allow_empty_file=True, use_url=False)
+    requirement = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=300,
+        help_text="Which of the call's required_attachment_list this file is (empty: none).",
+    )
 
 
 class AnyAcceptNegotiation(DefaultContentNegotiation):
@@ -118,6 +125,7 @@ class ApplicationAttachmentViewSet(
             actor=request.user,
             kind=body.validated_data["kind"],
             upload=body.validated_data["file"],
+            requirement=body.validated_data.get("requirement", ""),
         )
         return Response(self.get_serializer(attachment).data, status=status.HTTP_201_CREATED)
 

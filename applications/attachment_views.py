@@ -23,10 +23,20 @@ TEMPLATE = "applications/attachments.html"
 
 class AttachmentForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind of attachment"), choices=AttachmentKind.choices)
+    requirement = forms.ChoiceField(
+        label=gettext_lazy("Which of the call's required attachments is it?"), required=False, choices=()
+    )
     file = forms.FileField(
         label=gettext_lazy("File"),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"}),
     )
+
+    def __init__(self, *args, required=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if required:
+            self.fields["requirement"].choices = [("", gettext_lazy("none of them")), *((r, r) for r in required)]
+        else:
+            del self.fields["requirement"]
 
 
 def visible_application(request, application_pk):
@@ -65,8 +75,11 @@ def attachment_list(request, application_pk):
     for attachment in attachments:
         attachment.application = application
         attachment.can_delete = can_upload and bool(can_delete_attachment(request.user, attachment))
+    required = application.call.required_attachment_list()
+    attached = {a.requirement for a in attachments if a.requirement}
     context = {
         "application": application,
+        "required": [{"name": name, "attached": name in attached} for name in required],
         "attachments": attachments,
         "can_upload": can_upload,
         "max_size": filesizeformat(settings.ATTACHMENT_MAX_BYTES),
@@ -78,9 +91,13 @@ def attachment_list(request, application_pk):
     posted = request.method == "POST"
     return form_page(
         request,
-        form=AttachmentForm(request.POST if posted else None, request.FILES if posted else None),
+        form=AttachmentForm(request.POST if posted else None, request.FILES if posted else None, required=required),
         save=lambda data: attachment_add(
-            application=application, actor=request.user, kind=data["kind"], upload=data["file"]
+            application=application,
+            actor=request.user,
+            kind=data["kind"],
+            upload=data["file"],
+            requirement=data.get("requirement", ""),
         ),
         template=TEMPLATE,
         context=context,

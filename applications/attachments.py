@@ -94,8 +94,9 @@ def _too_large(limit):
     )
 
 
-def attachment_add(*, application, actor, kind, upload):
-    """Attach ``upload`` (a Django ``UploadedFile``) to ``application`` as ``kind``.
+def attachment_add(*, application, actor, kind, upload, requirement=""):
+    """Attach ``upload`` (a Django ``UploadedFile``) to ``application`` as ``kind``; ``requirement``
+    names which of the call's required attachments it is ("" for none).
 
     Refused (``DomainError`` on the field ``file``) when the file is empty, larger than
     ``settings.ATTACHMENT_MAX_BYTES`` or not a PDF/PNG/JPEG by content; ``NotAllowed`` when the actor
@@ -105,6 +106,10 @@ def attachment_add(*, application, actor, kind, upload):
     """
     if kind not in AttachmentKind.values:
         raise DomainError(_("Choose the kind of attachment."), errors={"kind": [_("Choose a valid kind.")]})
+    requirement = (requirement or "").strip()
+    if requirement and requirement not in application.call.required_attachment_list():
+        message = _("Choose one of the attachments the call requires, or none.")
+        raise DomainError(message, errors={"requirement": [message]})
     limit = settings.ATTACHMENT_MAX_BYTES
     if upload.size is not None and upload.size > limit:
         _too_large(limit)
@@ -119,6 +124,7 @@ def attachment_add(*, application, actor, kind, upload):
         attachment = Attachment(
             application=locked,
             kind=kind,
+            requirement=requirement,
             original_name=clean_original_name(upload.name),
             sha256=sha256,
             size=size,

@@ -363,6 +363,13 @@ def offer_blockers(application) -> list[Blocker]:
             _("A joint offer must say which activities each offeror carries out and how they are represented (VI.2)."),
         )
 
+    required_attachments = call.required_attachment_list()
+    if required_attachments and application.pk is not None:
+        attached = {a.requirement for a in application.attachments.all() if a.requirement}
+        for required in required_attachments:
+            if required not in attached:
+                add("attachments", _("Attach the file the call requires: “%(name)s”.") % {"name": required})
+
     declarations = section(application, "declarations")
     if not all(declarations.get(name) is True for name in DECLARATIONS):
         add("declarations", _("Tick every declaration of section VII."))

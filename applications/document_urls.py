@@ -10,4 +10,16 @@ urlpatterns = [
         {"which": "confirmation"},
         name="application_confirmation_pdf",
     ),
+    path(
+        "<int:pk>/versions/<int:number>/offer.pdf",
+        document_views.application_version_document,
+        {"which": "offer"},
+        name="application_version_offer_pdf",
+    ),
+    path(
+        "<int:pk>/versions/<int:number>/confirmation.pdf",
+        document_views.application_version_document,
+        {"which": "confirmation"},
+        name="application_version_confirmation_pdf",
+    ),
 ]

@@ -186,7 +186,7 @@ def summary(request, application):
                 _("The offer has been submitted. Confirmation number: %(number)s.")
                 % {"number": submitted.confirmation_number},
             )
-            return redirect("offer_attachments", submitted.pk)
+            return redirect("offer_detail", submitted.pk)
     budget, _problems = offer_summary(application)
     start, end = offer_period(application)
     names = dict(offeror_choices(application))

@@ -211,6 +211,8 @@ class Attachment(models.Model):
         Application, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("offer")
     )
     kind = models.CharField(_("kind"), max_length=32, choices=AttachmentKind.choices)
+    # Which of the call's required attachments (Call.required_attachment_list) this file is, if any.
+    requirement = models.CharField(_("required attachment"), max_length=300, blank=True)
     original_name = models.CharField(_("original file name"), max_length=255)
     file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=255)
     sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)

@@ -30,6 +30,18 @@ def application_create(*, actor, organisation, call, title, requested_amount=0):
     )
 
 
+def _storable(value):
+    """``value`` with what PostgreSQL's JSON cannot hold removed from every text: the NUL character
+    (the form reports it as an error; the rest of what was typed is kept) and lone surrogates."""
+    if isinstance(value, str):
+        return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_storable(v) for v in value]
+    return value
+
+
 def offer_section_save(*, application, actor, section, data, title=None):
     """Store one section of the offer editor as typed (``data``: plain strings, lists, booleans).
 
@@ -40,6 +52,7 @@ def offer_section_save(*, application, actor, section, data, title=None):
     (``requested_amount``) follows the V.B grant whenever that is a valid amount.
     Effects: the offer's ``content[section]`` (and title, requested amount) under its row lock.
     """
+    data = _storable(data)
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         require(ALLOW if is_member(actor, locked.organisation_id) else deny(NOT_MEMBER))
@@ -318,12 +331,13 @@ def application_reject_formally(*, application, actor, reason, checklist=None):
     """Reject the offer on formal grounds, with the reason. ``checklist`` (optional) records the
     answers to the call's formal requirements. Effects: status, a FormalCheck record, a StatusChange
     row with the reason, notices to members."""
-    if not (reason or "").strip():
+    reason = (reason or "").strip()
+    if not reason:
         raise DomainError(_("Give the reason for the formal rejection."), errors={"reason": [_("Give the reason.")]})
     items = formal_checklist_items(application.call, checklist)
 
     def within(app):
-        _record_formal_check(app, actor=actor, outcome=FormalOutcome.REJECTED, items=items, reason=reason.strip())
+        _record_formal_check(app, actor=actor, outcome=FormalOutcome.REJECTED, items=items, reason=reason)
         _formal_outcome_notices(app, outcome="formally_rejected", reason=reason)
 
     return run_transition(

@@ -1,7 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-
 # What the offer editor saves while an offer is drafted or corrected: nothing a public page shows.
 DRAFT_FIELDS = frozenset({"content", "title", "requested_amount", "updated_at"})
 

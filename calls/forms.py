@@ -59,6 +59,7 @@ class CallForm(forms.ModelForm):
             "min_score",
             "max_grant_per_offer",
             "requires_results_table",
+            "required_attachments",
             "formal_checklist",
             "published_bip_at",
             "published_board_at",
@@ -73,6 +74,7 @@ class CallForm(forms.ModelForm):
             "realisation_conditions": forms.Textarea(attrs={"rows": 4}),
             "procedure": forms.Textarea(attrs={"rows": 4}),
             "formal_checklist": forms.Textarea(attrs={"rows": 7}),
+            "required_attachments": forms.Textarea(attrs={"rows": 3}),
         }
 
     def __init__(self, *args, **kwargs):

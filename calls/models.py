@@ -147,6 +147,15 @@ class Call(FSMModelMixin, TimeStampedModel):
         default=False,
         help_text=_("Result, planned level and how it will be monitored, for each expected result."),
     )
+    # Attachments every offer must carry (statute, register extract, others), one per line.
+    required_attachments = models.TextField(
+        _("required attachments"),
+        blank=True,
+        help_text=_(
+            "One per line, e.g. “Statute”, “Extract from the register”. An offer cannot be submitted until it "
+            "carries a file for each."
+        ),
+    )
     # The formal check (ocena formalna): what officials verify in each offer, one requirement per line.
     formal_checklist = models.TextField(
         _("formal requirements"),
@@ -192,6 +201,10 @@ class Call(FSMModelMixin, TimeStampedModel):
     def last_publication_at(self):
         dates = [self.published_bip_at, self.published_board_at, self.published_website_at]
         return None if None in dates else max(dates)
+
+    def required_attachment_list(self):
+        """The required attachments as a list (blank lines dropped)."""
+        return [line.strip() for line in (self.required_attachments or "").splitlines() if line.strip()]
 
     def formal_requirements(self):
         """The formal checklist as a list of requirements (blank lines dropped)."""

@@ -62,6 +62,16 @@ class CallSerializer(ModelSerializer):
     criteria = CriterionSerializer(many=True, read_only=True)
     form = serializers.CharField(source="task.form", read_only=True)
     sphere_code = serializers.CharField(source="task.sphere.code", read_only=True)
+    formal_requirements = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="The formal checklist as a list: the order in which a formal check answers it.",
+    )
+    required_attachment_list = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="The attachments every offer must carry, as a list (an upload names one as its requirement).",
+    )
 
     class Meta:
         model = Call
@@ -86,6 +96,12 @@ class CallSerializer(ModelSerializer):
             "max_grant_share_percent",
             "max_admin_cost_percent",
             "min_score",
+            "max_grant_per_offer",
+            "requires_results_table",
+            "required_attachments",
+            "required_attachment_list",
+            "formal_checklist",
+            "formal_requirements",
             "published_bip_at",
             "published_board_at",
             "published_website_at",

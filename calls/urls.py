@@ -1,5 +1,7 @@
 from django.urls import path
 
+from applications import formal_views
+
 from . import panel_views, views
 
 urlpatterns = [
@@ -24,6 +26,8 @@ panel_patterns = (
         path("calls/<int:pk>/criteria/", panel_views.call_criteria, name="call_criteria"),
         path("calls/<int:pk>/announce/", panel_views.call_announce, name="call_announce"),
         path("calls/<int:pk>/cancel/", panel_views.call_cancel, name="call_cancel"),
+        path("calls/<int:call_pk>/offers/", formal_views.call_offers, name="call_offers"),
+        path("offers/<int:pk>/formal-check/", formal_views.formal_check, name="formal_check"),
         path("calls/<int:pk>/<str:name>/", panel_views.call_transition, name="call_transition"),
     ],
     "panel",

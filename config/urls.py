@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from applications.api import ApplicationViewSet
 from applications.attachment_api import ApplicationAttachmentViewSet
+from applications.version_api import ApplicationVersionViewSet
 from calls.api import CallViewSet, ProgrammeViewSet, TaskViewSet
 from calls.urls import panel_patterns
 from core.views import set_language
@@ -20,6 +21,9 @@ router.register("applications", ApplicationViewSet, basename="application")
 router.register(
     r"applications/(?P<application_pk>\d+)/attachments", ApplicationAttachmentViewSet, basename="application-attachment"
 )
+router.register(
+    r"applications/(?P<application_pk>\d+)/versions", ApplicationVersionViewSet, basename="application-version"
+)
 router.register("organisations", OrganisationViewSet, basename="organisation")
 
 urlpatterns = [
@@ -27,6 +31,7 @@ urlpatterns = [
     path("panel/", include(panel_patterns)),
     path("organisations/", include("organisations.urls")),
     path("offers/", include("applications.attachment_urls")),
+    path("offers/", include("applications.detail_urls")),
     path("offers/documents/", include("applications.document_urls")),
     path("offers/<int:pk>/edit/", include("applications.editor_urls")),
     path("panel/organisations/", include(organisation_panel_patterns)),

@@ -51,13 +51,17 @@ def test_a_member_starts_and_submits_an_offer_through_the_api():
     assert created.status_code == 201, created.json()
     pk = created.json()["id"]
     assert created.json()["available_transitions"] == ["submit"]
-    # the sections are written in the offer editor (not in the API yet)
-    Application.objects.filter(pk=pk).update(content=complete_content(call))
+    assert {blocker["section"] for blocker in created.json()["blockers"]} >= {"contact", "task", "declarations"}
+    for section, data in complete_content(call).items():
+        written = client.put(f"/api/v1/applications/{pk}/content/{section}/", data, format="json")
+        assert written.status_code == 200, written.json()
+    assert client.get(f"/api/v1/applications/{pk}/").json()["blockers"] == []
     submitted = client.post(f"/api/v1/applications/{pk}/submit/")
     assert submitted.status_code == 200
     body = submitted.json()
     assert body["status"] == "submitted" and body["confirmation_number"]
     assert body["available_transitions"] == ["withdraw"]
+    assert body["versions_count"] == 1 and body["blockers"] == []
 
 
 def test_an_official_returns_an_offer_with_defects_and_bad_input_is_a_json_error():

@@ -266,3 +266,51 @@ def test_stored_files_are_not_reachable_under_any_public_url(settings):
             assert client.get(f"{prefix}{attachment.file.name}").status_code == 404, prefix
     assert attachment.file.url.startswith(settings.MEDIA_URL)
     assert html_client(member).get(attachment.file.url).status_code == 404
+
+
+def test_an_offer_cannot_be_submitted_without_the_attachments_the_call_requires(private_media):
+    from applications import services
+    from applications.completeness import offer_blockers
+    from applications.models import Application
+    from tests.applications.helpers import complete_content, open_call
+
+    call = open_call(required_attachments="Statut\nOświadczenie o partnerstwie\n")
+    application, member = offer(call=call)
+    Application.objects.filter(pk=application.pk).update(content=complete_content(call))
+    application.refresh_from_db()
+    assert [(b.section, b.text) for b in offer_blockers(application)] == [
+        ("attachments", "Dołącz plik wymagany w ogłoszeniu: „Statut”."),
+        ("attachments", "Dołącz plik wymagany w ogłoszeniu: „Oświadczenie o partnerstwie”."),
+    ]
+    client = html_client(member)
+    page = client.get(f"/offers/{application.pk}/edit/").content.decode()
+    assert f'href="/offers/{application.pk}/attachments/"' in page.split('<ul class="blockers"')[1]
+
+    page = client.get(f"/offers/{application.pk}/attachments/").content.decode()
+    assert 'name="requirement"' in page and "Oświadczenie o partnerstwie" in page
+    response = client.post(
+        f"/offers/{application.pk}/attachments/",
+        {"kind": AttachmentKind.STATUTE, "requirement": "Statut", "file": upload("statut.pdf", PDF)},
+    )
+    assert response.status_code == 302
+    response = client.post(
+        f"/offers/{application.pk}/attachments/",
+        {"kind": AttachmentKind.OTHER, "requirement": "Coś innego", "file": upload("x.pdf", PDF)},
+    )
+    assert response.status_code == 400  # not one of the call's list; what was chosen is kept
+    assert Attachment.objects.filter(application=application).count() == 1
+    assert [b.text for b in offer_blockers(application)] == [
+        "Dołącz plik wymagany w ogłoszeniu: „Oświadczenie o partnerstwie”."
+    ]
+    with pytest.raises(DomainError):
+        services.application_submit(application=application, actor=member)
+
+    attachment_add(
+        application=application,
+        actor=member,
+        kind=AttachmentKind.OTHER,
+        upload=upload("partnerstwo.pdf", PDF),
+        requirement="Oświadczenie o partnerstwie",
+    )
+    assert offer_blockers(application) == []
+    assert services.application_submit(application=application, actor=member).status == "submitted"

@@ -273,3 +273,13 @@ def test_text_kept_from_an_expired_session_is_not_stored_for_someone_who_is_not_
     assert browser.get(url(application, "contact")).status_code == 404
     application.refresh_from_db()
     assert application.content == {}
+
+
+def test_a_nul_character_is_refused_with_a_message_and_the_rest_is_kept():
+    application, member = empty_offer()
+    response = html_client(member).post(
+        url(application, "contact"), {"contact-name": "An\x00na", "contact-phone": "32"}
+    )
+    assert response.status_code == 400
+    application.refresh_from_db()
+    assert application.content["contact"]["name"] == "Anna" and application.content["contact"]["phone"] == "32"

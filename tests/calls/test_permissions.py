@@ -33,6 +33,12 @@ def _panel_targets():
 def panel_request(world, target):
     """The URL of ``target`` and data that an official's POST would succeed with."""
     draft = world.draft
+    if target == "formal_check":
+        from tests.applications.helpers import offer
+
+        application, _ = offer(world.calls["closed"], status="submitted")
+        answers = {f"met_{i}": "met" for i, _ in enumerate(application.call.formal_requirements())}
+        return f"/panel/offers/{application.pk}/formal-check/", {**answers, "decision": "accept"}
     if target.startswith("call_transition:"):
         transition = target.split(":")[1]
         return f"/panel/calls/{world.call_for(transition).pk}/{transition}/", {"reason": "Próba"}
@@ -52,6 +58,7 @@ def panel_request(world, target):
         ),
         "call_announce": (f"/panel/calls/{draft.pk}/announce/", {}),
         "call_cancel": (f"/panel/calls/{world.call_for('cancel').pk}/cancel/", CANCEL_BODY),
+        "call_offers": (f"/panel/calls/{world.calls['closed'].pk}/offers/", {}),
     }
     return table[target]
 
