@@ -13,6 +13,7 @@ class ApplicationStatus(models.TextChoices):
     AWARDED = "awarded", pgettext_lazy("offer status", "awarded")
     NOT_AWARDED = "not_awarded", pgettext_lazy("offer status", "not awarded")
     UPDATE_REQUIRED = "update_required", pgettext_lazy("offer status", "update required")
+    UPDATE_SUBMITTED = "update_submitted", pgettext_lazy("offer status", "update submitted")
     DECLINED = "declined", pgettext_lazy("offer status", "declined")
     CONTRACTED = "contracted", pgettext_lazy("offer status", "contracted")
     IN_REALISATION = "in_realisation", pgettext_lazy("offer status", "in realisation")
@@ -44,6 +45,7 @@ VALID_STATES = tuple(
 GRANTED_STATES = (
     ApplicationStatus.AWARDED,
     ApplicationStatus.UPDATE_REQUIRED,
+    ApplicationStatus.UPDATE_SUBMITTED,
     ApplicationStatus.CONTRACTED,
     ApplicationStatus.IN_REALISATION,
     ApplicationStatus.REPORTED,

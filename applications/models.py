@@ -113,6 +113,46 @@ class Application(FSMModelMixin, TimeStampedModel):
     def reject_formally(self):
         self.correction_due = None
 
+    # Evaluation and decision (evaluation app): scored when the committee closes its scoring; the
+    # approver's published decision awards (fully or partly) or not.
+
+    @transition(field=status, source=ApplicationStatus.FORMALLY_ACCEPTED, target=ApplicationStatus.SCORED)
+    def mark_scored(self):
+        """The committee closed its scoring with this offer scored."""
+
+    @transition(field=status, source=ApplicationStatus.SCORED, target=ApplicationStatus.AWARDED)
+    def award(self, *, amount):
+        self.awarded_amount = amount
+
+    @transition(field=status, source=ApplicationStatus.SCORED, target=ApplicationStatus.UPDATE_REQUIRED)
+    def award_partially(self, *, amount):
+        """Less than requested: the organisation updates its schedule and budget (or declines)."""
+        self.awarded_amount = amount
+
+    @transition(field=status, source=ApplicationStatus.SCORED, target=ApplicationStatus.NOT_AWARDED)
+    def refuse_award(self):
+        self.awarded_amount = None
+
+    @transition(field=status, source=ApplicationStatus.UPDATE_REQUIRED, target=ApplicationStatus.UPDATE_SUBMITTED)
+    def submit_update(self):
+        """The organisation sent the schedule and budget updated to the awarded amount."""
+
+    @transition(field=status, source=ApplicationStatus.UPDATE_SUBMITTED, target=ApplicationStatus.AWARDED)
+    def confirm_update(self):
+        """An official accepted the update."""
+
+    @transition(field=status, source=ApplicationStatus.UPDATE_SUBMITTED, target=ApplicationStatus.UPDATE_REQUIRED)
+    def return_update(self):
+        """An official asked for the update to be corrected."""
+
+    @transition(
+        field=status,
+        source=[ApplicationStatus.UPDATE_REQUIRED, ApplicationStatus.UPDATE_SUBMITTED],
+        target=ApplicationStatus.DECLINED,
+    )
+    def decline(self):
+        """The organisation declines a partial award."""
+
 
 class ApplicationVersion(models.Model):
     """One submitted version of an offer, frozen: what was submitted, when, and its two PDFs.

@@ -10,8 +10,13 @@ from organisations.models import Membership
 
 from .enums import SUBMITTED_STATES, ApplicationStatus, AttachmentKind
 
-# The states in which the organisation may still change its offer.
-EDITABLE_STATES = (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED_FOR_CORRECTION)
+# The states in which the organisation may still change its offer (after a partial award it
+# updates the schedule and budget to the amount awarded).
+EDITABLE_STATES = (
+    ApplicationStatus.DRAFT,
+    ApplicationStatus.RETURNED_FOR_CORRECTION,
+    ApplicationStatus.UPDATE_REQUIRED,
+)
 
 NOT_MEMBER = _("Only confirmed members of the offering organisation may do this.")
 
@@ -58,12 +63,21 @@ def _official(user, application):
     return ALLOW if is_official(user) else deny(_("Only officials of the NGO Centre carry out the formal check."))
 
 
+def _official_update(user, application):
+    return ALLOW if is_official(user) else deny(_("Only officials of the NGO Centre confirm an updated offer."))
+
+
 APPLICATION_TRANSITION_CHECKS = {
     "submit": _member,
     "withdraw": _member,
     "accept_formally": _official,
     "return_for_correction": _official,
     "reject_formally": _official,
+    # after a partial award (the evaluation app runs mark_scored, award, award_partially, refuse_award)
+    "submit_update": _member,
+    "decline": _member,
+    "confirm_update": _official_update,
+    "return_update": _official_update,
 }
 
 

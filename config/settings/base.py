@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "calls",
     "applications",
     "notifications",
+    "evaluation",
 ]
 
 MIDDLEWARE = [
