@@ -75,6 +75,16 @@ class AnyAcceptNegotiation(DefaultContentNegotiation):
             return renderers[0], renderers[0].media_type
 
 
+class NestedInOfferMixin:
+    """For views under ``applications/<application_pk>/``: the offer, if the user may see it, else 404."""
+
+    def get_application(self):
+        if not hasattr(self, "_application"):
+            visible = Application.objects.filter(visible_applications_q(self.request.user)).distinct()
+            self._application = get_object_or_404(visible, pk=self.kwargs["application_pk"])
+        return self._application
+
+
 APPLICATION_PK = OpenApiParameter("application_pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="The offer.")
 
 
@@ -86,6 +96,7 @@ APPLICATION_PK = OpenApiParameter("application_pk", OpenApiTypes.INT, OpenApiPar
     ),
 )
 class ApplicationAttachmentViewSet(
+    NestedInOfferMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -101,12 +112,6 @@ class ApplicationAttachmentViewSet(
     parser_classes = [MultiPartParser, FormParser]
     content_negotiation_class = AnyAcceptNegotiation
     pagination_class = None
-
-    def get_application(self):
-        if not hasattr(self, "_application"):
-            visible = Application.objects.filter(visible_applications_q(self.request.user)).distinct()
-            self._application = get_object_or_404(visible, pk=self.kwargs["application_pk"])
-        return self._application
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

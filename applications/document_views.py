@@ -42,6 +42,12 @@ def document_response(application, which):
     return stored_document_response(document, f"{prefix}-{application.pk}.pdf")
 
 
+def version_document_response(version, which):
+    """The stored document ``which`` of a submitted ``version``, as frozen when it was submitted."""
+    field, prefix = DOCUMENTS[which]
+    return stored_document_response(getattr(version, field), f"{prefix}-{version.application_id}-v{version.number}.pdf")
+
+
 def _missing(request, application):
     if application.status in (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED_FOR_CORRECTION) and (
         application.offer_document_id is None
@@ -78,5 +84,4 @@ def application_version_document(request, pk, number, which):
         application=application,
         number=number,
     )
-    field, prefix = DOCUMENTS[which]
-    return stored_document_response(getattr(version, field), f"{prefix}-{application.pk}-v{number}.pdf")
+    return version_document_response(version, which)

@@ -6,37 +6,15 @@ submitted, when and by whom, and its two PDFs, streamed unchanged with their SHA
 anyone else gets 404, anonymous visitors too.
 """
 
-from django.http import FileResponse
-from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import permissions, viewsets
 from rest_framework.decorators import action
-from rest_framework.generics import get_object_or_404
 
-from .attachment_api import AnyAcceptNegotiation
-from .models import Application, ApplicationVersion
-from .rules import visible_applications_q
+from .attachment_api import AnyAcceptNegotiation, NestedInOfferMixin
+from .document_views import version_document_response
+from .models import ApplicationVersion
 from .serializers import ApplicationVersionDetailSerializer, ApplicationVersionSerializer
-
-# which -> (the version's document field, the downloaded file's name prefix), as the offer's own PDFs
-DOCUMENTS = {
-    "offer": ("offer_document", "oferta"),
-    "confirmation": ("confirmation_document", "potwierdzenie-zlozenia-oferty"),
-}
-
-
-def version_document_response(version, which):
-    """The stored PDF ``which`` ("offer", "confirmation") of ``version``, inline, private, never cached."""
-    field, prefix = DOCUMENTS[which]
-    document = getattr(version, field)
-    response = FileResponse(document.file.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{prefix}-{version.application_id}-v{version.number}.pdf"'
-    response["Content-Length"] = str(document.size)
-    response["X-Content-SHA256"] = document.sha256
-    patch_cache_control(response, private=True, no_store=True)
-    return response
-
 
 APPLICATION_PK = OpenApiParameter("application_pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="The offer.")
 NUMBER = OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH, description="The version: 1, 2…")
@@ -55,7 +33,7 @@ def _pdf(description):
     offer_pdf=extend_schema(parameters=[NUMBER]),
     confirmation_pdf=extend_schema(parameters=[NUMBER]),
 )
-class ApplicationVersionViewSet(viewsets.ReadOnlyModelViewSet):
+class ApplicationVersionViewSet(NestedInOfferMixin, viewsets.ReadOnlyModelViewSet):
     """The submitted versions of an offer, oldest first; one version with its frozen content."""
 
     # The offer's visibility decides (404 for others, anonymous too).
@@ -69,12 +47,6 @@ class ApplicationVersionViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self):
         return ApplicationVersionDetailSerializer if self.action == "retrieve" else ApplicationVersionSerializer
-
-    def get_application(self):
-        if not hasattr(self, "_application"):
-            visible = Application.objects.filter(visible_applications_q(self.request.user)).distinct()
-            self._application = get_object_or_404(visible, pk=self.kwargs["application_pk"])
-        return self._application
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
