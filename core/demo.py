@@ -11,8 +11,10 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from applications.completeness import DECLARATIONS
+from applications.documents import store_submission_documents
 from applications.enums import ApplicationStatus
-from applications.models import Application
+from applications.models import Application, ApplicationVersion
 from calls.enums import CallStatus, TaskForm, TaskMode
 from calls.models import AnnualProgramme, Call, PublicTask
 from calls.services import call_announcement_pdf, criteria_sync_statutory
@@ -228,6 +230,76 @@ def make_programme(year, *, tasks=TASKS):
     return programme, created
 
 
+def demo_offer_content(call, organisation, grant):
+    """Offer content (sections II–VII) with nothing blocking submission: one activity in the call's
+    window, costs that add up, the grant within the call's share cap."""
+    start, end = call.realisation_start, call.realisation_end
+    total = (grant / Decimal("0.85")).quantize(Decimal("1"))
+    own = total - grant
+    return {
+        "contact": {"name": "Natalia Społeczna", "phone": "+48 32 100 20 30", "email": "biuro@razem.pozytek.local"},
+        "task": {
+            "synopsis": f"Zajęcia dla mieszkańców prowadzone przez {organisation.name}.",
+            "place": "Zabrze, domy kultury w dzielnicach",
+            "target_group": "Mieszkańcy Zabrza.",
+            "results": "Co najmniej 60 uczestników regularnych zajęć.",
+            "activities": [
+                {
+                    "name": "Zajęcia grupowe",
+                    "description": "Cotygodniowe spotkania w dzielnicach.",
+                    "start": start.isoformat(),
+                    "end": end.isoformat(),
+                }
+            ],
+        },
+        "offeror": {"experience": "Działamy w Zabrzu od 2012 r.", "resources": "Trzech instruktorów, sale."},
+        "budget": {
+            "lines": [
+                {
+                    "activity": "1",
+                    "name": "Wynagrodzenie instruktorów",
+                    "unit": "godz.",
+                    "unit_cost": str(total / 100).replace(".", ","),
+                    "quantity": "100",
+                    "grant": str(grant).replace(".", ","),
+                    "own_financial": str(own).replace(".", ","),
+                }
+            ],
+            "sources": {"grant": str(grant).replace(".", ","), "own_financial": str(own).replace(".", ",")},
+        },
+        "other": {"payment": "free", "information": ""},
+        "declarations": dict.fromkeys(DECLARATIONS, True),
+    }
+
+
+def make_offer(call, organisation, *, status, grant, submitted_at=None):
+    """An offer created directly in ``status`` with full content and, once submitted, its frozen PDFs."""
+    application = Application.objects.create(
+        call=call,
+        organisation=organisation,
+        title=f"{call.task.title} — {organisation.name}",
+        status=status,
+        requested_amount=grant,
+        content=demo_offer_content(call, organisation, grant),
+    )
+    if status != ApplicationStatus.DRAFT:
+        application.submitted_at = submitted_at or call.offer_deadline - datetime.timedelta(days=3)
+        application.confirmation_number = f"{application.submitted_at.year}/{call.pk}/{application.pk:05d}"
+        application.save(update_fields=["submitted_at", "confirmation_number"])
+        offer, confirmation = store_submission_documents(application)
+        ApplicationVersion.objects.create(
+            application=application,
+            number=1,
+            title=application.title,
+            requested_amount=grant,
+            content=application.content,
+            submitted_at=application.submitted_at,
+            offer_document=offer,
+            confirmation_document=confirmation,
+        )
+    return application
+
+
 @transaction.atomic
 def load_demo(*, today=None):
     """Create the demo world around ``today`` (default: now). Returns False if it already exists."""
@@ -278,6 +350,14 @@ def load_demo(*, today=None):
     for task, status, deadline in plan:
         deadline = deadline.replace(minute=0, second=0, microsecond=0)
         call = make_call(task, status=status, deadline=deadline, funds=task.planned_funds)
+        if status == CallStatus.IN_EVALUATION:  # two offers passed the formal check, ready for the committee
+            for org, grant in ((organisations[0], Decimal("40000.00")), (organisations[1], Decimal("35000.00"))):
+                make_offer(call, org, status=ApplicationStatus.FORMALLY_ACCEPTED, grant=grant)
+        if status == CallStatus.CLOSED:  # offers waiting for the formal check
+            for org, grant in ((organisations[0], Decimal("20000.00")), (organisations[1], Decimal("18000.00"))):
+                make_offer(call, org, status=ApplicationStatus.SUBMITTED, grant=grant)
+        if status == CallStatus.ANNOUNCED and task is tasks[4]:  # a draft being written
+            make_offer(call, organisations[0], status=ApplicationStatus.DRAFT, grant=Decimal("15000.00"))
         if status in (CallStatus.RESOLVED, CallStatus.COMPLETED):
             Application.objects.create(
                 call=call,
