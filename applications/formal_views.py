@@ -26,7 +26,7 @@ from core.views import forbidden, staff_required
 from . import services
 from .enums import ApplicationStatus
 from .models import Application
-from .rules import APPLICATION_TRANSITION_CHECKS
+from .rules import APPLICATION_TRANSITION_CHECKS, can_view_application, visible_applications_q
 
 ACCEPT, RETURN, REJECT = "accept", "return", "reject"
 MET, NOT_MET = "met", "not_met"
@@ -38,6 +38,8 @@ def call_offers(request, call_pk):
     call = get_object_or_404(Call.objects.select_related("task__programme"), pk=call_pk)
     offers = list(
         Application.objects.filter(call=call)
+        .filter(visible_applications_q(request.user))
+        .distinct()
         .exclude(status=ApplicationStatus.DRAFT)
         .select_related("organisation")
         .annotate(version_count=Count("versions"))
@@ -216,6 +218,8 @@ def formal_check(request, pk):
         pk=pk,
     )
     allowed = APPLICATION_TRANSITION_CHECKS["accept_formally"](request.user, application)
+    if allowed:
+        allowed = can_view_application(request.user, application)  # a committee seat binds officials too
     if not allowed:
         return forbidden(request, allowed.reason)
     context = {

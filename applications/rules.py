@@ -1,6 +1,6 @@
 """Who may do what with an offer: role AND state AND ownership, each denial with a reason."""
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.permissions import ALLOW, deny
@@ -29,20 +29,86 @@ def is_member(user, organisation_id, roles=(MembershipRole.ADMIN, MembershipRole
     ).exists()
 
 
+def _committee_may_read(user, application):
+    """A member of the call's committee who signed the impartiality declaration and is not excluded
+    from the offer reads it once it passed the formal check (evaluation.rules.can_read_offer)."""
+    from evaluation.models import Evaluation  # the evaluation app builds on offers
+    from evaluation.rules import can_read_offer
+
+    if not user or not user.is_authenticated:
+        return False
+    evaluation = Evaluation.objects.filter(call_id=application.call_id).first()
+    return evaluation is not None and can_read_offer(user, evaluation, application).allowed
+
+
+def committee_block(user, application):
+    """A seat on the call's committee binds officials and the approver too: none of the call's offers
+    before signing the impartiality declaration, never one they are excluded from (KPA art. 24).
+    ``None`` when nothing blocks."""
+    from evaluation.models import CommitteeMember  # the evaluation app builds on offers
+    from evaluation.rules import EXCLUDED, NOT_SIGNED
+
+    if not user or not user.is_authenticated:
+        return None
+    seat = (
+        CommitteeMember.objects.filter(user=user, evaluation__call_id=application.call_id)
+        .select_related("declaration")
+        .first()
+    )
+    if seat is None:
+        return None
+    if not hasattr(seat, "declaration"):
+        return deny(NOT_SIGNED)
+    if seat.exclusions.filter(application_id=application.pk).exists():
+        return deny(EXCLUDED)
+    return None
+
+
 def can_view_application(user, application):
-    """An offer is seen by its organisation's members and by officials and the approver."""
-    if is_official(user) or is_approver(user) or is_member(user, application.organisation_id):
+    """An offer is seen by its organisation's members, by officials and the approver, and by the call's
+    committee members who signed the impartiality declaration and are not excluded from it. An
+    official or the approver who sits on the call's committee is bound as a member (committee_block)."""
+    if is_member(user, application.organisation_id):
+        return ALLOW
+    if is_official(user) or is_approver(user):
+        blocked = committee_block(user, application)
+        return ALLOW if blocked is None else blocked
+    if _committee_may_read(user, application):
         return ALLOW
     return deny(_("This offer belongs to another organisation."))
 
 
+def _committee_q(user):
+    """The filter matching :func:`_committee_may_read`."""
+    from evaluation.models import CommitteeMember, Exclusion
+    from evaluation.rules import EVALUATED_STATES
+
+    signed_seat = CommitteeMember.objects.filter(
+        user=user, declaration__isnull=False, evaluation__call_id=OuterRef("call_id")
+    )
+    excluded = Exclusion.objects.filter(member__user=user, application_id=OuterRef("pk"))
+    return Q(Exists(signed_seat), ~Exists(excluded), status__in=EVALUATED_STATES)
+
+
+def _staff_q(user):
+    """The filter matching :func:`committee_block` for officials and the approver."""
+    from evaluation.models import CommitteeMember, Exclusion
+
+    unsigned_seat = CommitteeMember.objects.filter(
+        user=user, declaration__isnull=True, evaluation__call_id=OuterRef("call_id")
+    )
+    excluded = Exclusion.objects.filter(member__user=user, application_id=OuterRef("pk"))
+    return ~Q(Exists(unsigned_seat)) & ~Q(Exists(excluded))
+
+
 def visible_applications_q(user):
     """The queryset filter matching :func:`can_view_application`."""
-    if is_official(user) or is_approver(user):
-        return Q()
     if not user or not user.is_authenticated:
         return Q(pk__in=[])
-    return Q(organisation__memberships__user=user, organisation__memberships__confirmed_at__isnull=False)
+    own = Q(organisation__memberships__user=user, organisation__memberships__confirmed_at__isnull=False)
+    if is_official(user) or is_approver(user):
+        return own | _staff_q(user)
+    return own | _committee_q(user)
 
 
 def can_create_application(user, organisation, call):

@@ -65,7 +65,9 @@ def offer_section_save(*, application, actor, section, data, title=None):
         if title and title.strip():
             locked.title = title.strip()[:300]
             fields.append("title")
-        if section == "budget":
+        # The requested grant follows V.B while the offer is drafted or corrected; after a partial
+        # award the budget is updated to the amount awarded and the request stays as submitted.
+        if section == "budget" and locked.status != ApplicationStatus.UPDATE_REQUIRED:
             grant = parse_amount((data.get("sources") or {}).get("grant"))
             if grant is not None and grant >= 0 and grant == grant.quantize(Decimal("0.01")) and grant < 10**12:
                 locked.requested_amount = grant

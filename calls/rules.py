@@ -98,11 +98,22 @@ def cancellation_ground_holds(call, ground):
     return ALLOW
 
 
+def _resolve(user, call):
+    """The approver resolves a call; when its committee has worked, only by publishing the results."""
+    decision = _approver(user, call)
+    if not decision:
+        return decision
+    evaluation = getattr(call, "evaluation", None) if call.pk else None
+    if evaluation is not None and evaluation.status != "published":
+        return deny(_("The committee has evaluated the offers: the call is resolved by publishing the results."))
+    return ALLOW
+
+
 CALL_TRANSITION_CHECKS = {
     "announce": _official,
     "close": _system_or_official,
     "start_evaluation": _official,
-    "resolve": _approver,
+    "resolve": _resolve,
     "complete": _official,
     "cancel": _official_or_approver,
 }

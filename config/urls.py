@@ -10,6 +10,17 @@ from applications.version_api import ApplicationVersionViewSet
 from calls.api import CallViewSet, ProgrammeViewSet, TaskViewSet
 from calls.urls import panel_patterns
 from core.views import set_language
+from evaluation.api import (
+    CommitteeMemberViewSet,
+    CommitteeOfferViewSet,
+    DecisionViewSet,
+    EvaluationViewSet,
+    ExclusionViewSet,
+    ReasonRequestViewSet,
+    ResultViewSet,
+)
+from evaluation.result_urls import panel_patterns as result_panel_patterns
+from evaluation.urls import panel_patterns as committee_panel_patterns
 from organisations.api import OrganisationViewSet
 from organisations.urls import panel_patterns as organisation_panel_patterns
 
@@ -25,9 +36,20 @@ router.register(
     r"applications/(?P<application_pk>\d+)/versions", ApplicationVersionViewSet, basename="application-version"
 )
 router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("evaluations", EvaluationViewSet, basename="evaluation")
+router.register(r"evaluations/(?P<evaluation_pk>\d+)/members", CommitteeMemberViewSet, basename="evaluation-member")
+router.register(r"evaluations/(?P<evaluation_pk>\d+)/exclusions", ExclusionViewSet, basename="evaluation-exclusion")
+router.register(r"evaluations/(?P<evaluation_pk>\d+)/offers", CommitteeOfferViewSet, basename="evaluation-offer")
+router.register(r"evaluations/(?P<evaluation_pk>\d+)/decisions", DecisionViewSet, basename="evaluation-decision")
+router.register("results", ResultViewSet, basename="result")
+router.register("reason-requests", ReasonRequestViewSet, basename="reason-request")
 
 urlpatterns = [
     path("", include("calls.urls")),
+    path("", include("evaluation.result_urls")),
+    path("panel/", include(result_panel_patterns)),  # also before the calls' panel (see evaluation.result_urls)
+    # before the calls' panel: its generic /panel/calls/<pk>/<transition>/ would take .../committee/
+    path("panel/", include(committee_panel_patterns)),
     path("panel/", include(panel_patterns)),
     path("organisations/", include("organisations.urls")),
     path("offers/", include("applications.attachment_urls")),
@@ -35,6 +57,7 @@ urlpatterns = [
     path("offers/documents/", include("applications.document_urls")),
     path("offers/<int:pk>/edit/", include("applications.editor_urls")),
     path("panel/organisations/", include(organisation_panel_patterns)),
+    path("evaluation/", include("evaluation.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

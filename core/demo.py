@@ -20,6 +20,8 @@ from calls.models import AnnualProgramme, Call, PublicTask
 from calls.services import call_announcement_pdf, criteria_sync_statutory
 from core.models import StoredDocument
 from core.roles import APPROVER, OFFICIAL
+from evaluation.enums import EvaluationStatus, MemberRole
+from evaluation.models import CommitteeMember, Evaluation
 from notifications.models import MediaOutlet
 from organisations.enums import LegalForm, MembershipRole, RegisterType
 from organisations.models import Membership, Organisation, Sphere
@@ -300,6 +302,20 @@ def make_offer(call, organisation, *, status, grant, submitted_at=None):
     return application
 
 
+def make_committee(call, *, nominating):
+    """The call's committee with scoring open: komisja1 (an official) chairs, komisja2 is an NGO nominee.
+    Neither has signed the impartiality declaration yet: that is the first thing they do."""
+    users = get_user_model().objects.in_bulk(["komisja1", "komisja2"], field_name="username")
+    evaluation = Evaluation.objects.create(call=call, status=EvaluationStatus.SCORING, scoring_opened_at=timezone.now())
+    CommitteeMember.objects.create(
+        evaluation=evaluation, user=users["komisja1"], role=MemberRole.OFFICIAL, is_chair=True
+    )
+    CommitteeMember.objects.create(
+        evaluation=evaluation, user=users["komisja2"], role=MemberRole.NGO_NOMINEE, nominated_by=nominating
+    )
+    return evaluation
+
+
 @transaction.atomic
 def load_demo(*, today=None):
     """Create the demo world around ``today`` (default: now). Returns False if it already exists."""
@@ -350,9 +366,10 @@ def load_demo(*, today=None):
     for task, status, deadline in plan:
         deadline = deadline.replace(minute=0, second=0, microsecond=0)
         call = make_call(task, status=status, deadline=deadline, funds=task.planned_funds)
-        if status == CallStatus.IN_EVALUATION:  # two offers passed the formal check, ready for the committee
+        if status == CallStatus.IN_EVALUATION:  # two offers passed the formal check, the committee scores
             for org, grant in ((organisations[0], Decimal("40000.00")), (organisations[1], Decimal("35000.00"))):
                 make_offer(call, org, status=ApplicationStatus.FORMALLY_ACCEPTED, grant=grant)
+            make_committee(call, nominating=organisations[2])
         if status == CallStatus.CLOSED:  # offers waiting for the formal check
             for org, grant in ((organisations[0], Decimal("20000.00")), (organisations[1], Decimal("18000.00"))):
                 make_offer(call, org, status=ApplicationStatus.SUBMITTED, grant=grant)

@@ -116,10 +116,19 @@ def can_record_exclusion(user, evaluation, member):
     return deny(_("Only the member concerned or the chair may record an exclusion."))
 
 
+def _seat_binds(user, evaluation):
+    """For an official or the approver: ALLOW, unless they have a seat on this committee and have not
+    signed its declaration yet (a seat binds them like any member)."""
+    member = member_of(user, evaluation)
+    if member is not None and not has_signed(member):
+        return deny(NOT_SIGNED)
+    return ALLOW
+
+
 def can_see_progress(user, evaluation):
     """Who scored what (not the points): the chair and officials."""
     if is_official(user) or is_approver(user):
-        return ALLOW
+        return _seat_binds(user, evaluation)
     member = member_of(user, evaluation)
     if member is not None and member.is_chair and has_signed(member):
         return ALLOW
@@ -131,7 +140,7 @@ def can_see_scores(user, evaluation):
     if evaluation.status in (EvaluationStatus.PREPARING, EvaluationStatus.SCORING):
         return deny(_("Scores are shown once scoring has closed."))
     if is_official(user) or is_approver(user):
-        return ALLOW
+        return _seat_binds(user, evaluation)
     member = member_of(user, evaluation)
     if member is None:
         return deny(NOT_MEMBER)

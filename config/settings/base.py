@@ -177,6 +177,11 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "close-calls-at-deadline": {"task": "calls.tasks.close_due_calls", "schedule": crontab()},
     "sweep-outbox": {"task": "notifications.tasks.sweep_outbox", "schedule": 60.0},
+    # Hourly in office hours; each member gets at most one reminder a day (the outbox's dedupe key).
+    "remind-committee-scoring": {
+        "task": "evaluation.tasks.remind_scoring",
+        "schedule": crontab(minute=15, hour="8-16"),
+    },
 }
 OUTBOX_SWEEP_AFTER_SECONDS = env.int("OUTBOX_SWEEP_AFTER_SECONDS", default=60)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)

@@ -11,6 +11,8 @@ from rest_framework.test import APIClient
 
 from calls.models import Call
 from calls.urls import panel_patterns
+from evaluation.result_urls import panel_patterns as result_panel_patterns
+from evaluation.urls import panel_patterns as committee_panel_patterns
 from tests.calls.helpers import CANCEL_BODY, TRANSITIONS, World, db_snapshot, status_changes, stored_status
 from tests.factories import UserFactory, make_ngo_member
 
@@ -27,7 +29,56 @@ def _panel_targets():
             targets += [f"{pattern.name}:{t}" for t in PANEL_TRANSITIONS]
         else:
             targets.append(pattern.name)
+    targets += [f"committee_panel:{pattern.name}" for pattern in committee_panel_patterns[0]]
+    targets += [f"results:{pattern.name}" for pattern in result_panel_patterns[0]]
     return targets
+
+
+def results_panel_request(world, name):
+    """The ranking, decisions, updates and reasons panel URLs (evaluation.result_urls), on the call in
+    evaluation with its scoring closed."""
+    from evaluation.models import Evaluation, ReasonRequest
+    from tests.applications.helpers import offer
+
+    call = world.calls["in_evaluation"]
+    Evaluation.objects.get_or_create(call=call)
+    Evaluation.objects.filter(call=call).update(status="closed")
+    application, _ = offer(call, status="update_submitted")
+    asked = ReasonRequest.objects.create(application=application, requester_name="Jan", requester_email="j@example.org")
+    base = f"/panel/calls/{call.pk}/"
+    return {
+        "ranking": (f"{base}ranking/", {}),
+        "protocol": (f"{base}ranking/protocol.pdf", {}),
+        "decisions": (f"{base}decisions/", {"application": application.pk}),
+        "publish": (f"{base}decisions/publish/", {"confirm": "on"}),
+        "reason_requests": ("/panel/reason-requests/", {}),
+        "reason_request": (f"/panel/reason-requests/{asked.pk}/", {"answer": "Odpowiedź"}),
+        "update_review": (f"/panel/offers/{application.pk}/update/", {"decision": "confirm"}),
+    }[name]
+
+
+def committee_panel_request(world, name):
+    """The committee's panel URLs (evaluation.urls), on the call in evaluation with a committee ready
+    to score (and scoring open for closing it)."""
+    from evaluation import services
+    from evaluation.models import CommitteeMember, Evaluation
+
+    call = world.calls["in_evaluation"]
+    evaluation = services.evaluation_for(call)
+    if evaluation.chair() is None:
+        CommitteeMember.objects.create(evaluation=evaluation, user=UserFactory(), role="official", is_chair=True)
+    member = CommitteeMember.objects.create(evaluation=evaluation, user=UserFactory(), role="official")
+    if name == "close_scoring":
+        Evaluation.objects.filter(pk=evaluation.pk).update(status="scoring")
+    base = f"/panel/calls/{call.pk}/committee/"
+    return {
+        "committee": (base, {}),
+        "appoint": (f"{base}appoint/", {"email": UserFactory().email, "role": "expert"}),
+        "open_scoring": (f"{base}open-scoring/", {}),
+        "close_scoring": (f"{base}close-scoring/", {}),
+        "member_remove": (f"/panel/committee-members/{member.pk}/remove/", {"reason": "Próba"}),
+        "member_chair": (f"/panel/committee-members/{member.pk}/chair/", {}),
+    }[name]
 
 
 def panel_request(world, target):
@@ -39,6 +90,10 @@ def panel_request(world, target):
         application, _ = offer(world.calls["closed"], status="submitted")
         answers = {f"met_{i}": "met" for i, _ in enumerate(application.call.formal_requirements())}
         return f"/panel/offers/{application.pk}/formal-check/", {**answers, "decision": "accept"}
+    if target.startswith("committee_panel:"):
+        return committee_panel_request(world, target.split(":")[1])
+    if target.startswith("results:"):
+        return results_panel_request(world, target.split(":")[1])
     if target.startswith("call_transition:"):
         transition = target.split(":")[1]
         return f"/panel/calls/{world.call_for(transition).pk}/{transition}/", {"reason": "Próba"}

@@ -23,6 +23,7 @@ def test_the_demo_holds_calls_in_every_state_and_complete_offers_with_their_pdfs
         "submitted",
         "submitted",
     ]
+    assert Call.objects.get(status="in_evaluation").evaluation.members.count() == 2
     for offer in offers:
         assert offer_blockers(offer) == [], offer
         if offer.status != "draft":
