@@ -24,6 +24,7 @@ from .serializers import (
     ApplicationSerializer,
     FormalCheckSerializer,
     OptionalReasonSerializer,
+    ReasonRequiredSerializer,
     RejectFormallySerializer,
     ReturnForCorrectionSerializer,
     SectionContentSerializer,
@@ -201,3 +202,43 @@ class ApplicationViewSet(
             message = _("The section has been saved as typed, but some values are not valid: correct them.")
             return Response({"code": "content_invalid", "message": message, "errors": errors, **body}, status=400)
         return Response(body)
+
+    # After a partial award (the evaluation app's services): the organisation updates its offer to the
+    # amount awarded or declines; an official confirms the update or returns it.
+
+    @extend_schema(request=None, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def submit_update(self, request, pk=None):
+        from evaluation.decisions import update_submit
+
+        return self._respond(update_submit(actor=request.user, application=self._allowed("submit_update")))
+
+    @extend_schema(request=OptionalReasonSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        from evaluation.decisions import update_decline
+
+        application = self._allowed("decline")
+        body = OptionalReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._respond(update_decline(actor=request.user, application=application, **body.validated_data))
+
+    @extend_schema(request=OptionalReasonSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm_update(self, request, pk=None):
+        from evaluation.decisions import update_confirm
+
+        application = self._allowed("confirm_update")
+        body = OptionalReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._respond(update_confirm(actor=request.user, application=application, **body.validated_data))
+
+    @extend_schema(request=ReasonRequiredSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def return_update(self, request, pk=None):
+        from evaluation.decisions import update_return
+
+        application = self._allowed("return_update")
+        body = ReasonRequiredSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._respond(update_return(actor=request.user, application=application, **body.validated_data))

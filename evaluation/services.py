@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.template.defaultfilters import floatformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from applications.enums import SUBMITTED_STATES, ApplicationStatus
 from applications.models import Application
@@ -498,6 +499,18 @@ def scoring_open_problems(evaluation):
         problems.append(_("The committee has no chair."))
     if not any(member.votes for member in members):
         problems.append(_("The committee has no voting member (experts do not vote)."))
+    pending = call.applications.filter(
+        status__in=(ApplicationStatus.SUBMITTED, ApplicationStatus.RETURNED_FOR_CORRECTION)
+    ).count()
+    if pending:
+        problems.append(
+            ngettext(
+                "%(count)s offer still waits for the formal check (or its correction).",
+                "%(count)s offers still wait for the formal check (or their correction).",
+                pending,
+            )
+            % {"count": pending}
+        )
     offering = _offering_organisations(call)
     for member in members:
         if member.nominated_by_id in offering:

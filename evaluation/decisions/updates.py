@@ -69,7 +69,7 @@ def update_submit(*, actor, application):
                 application=updated,
                 number=number,
                 title=updated.title,
-                requested_amount=updated.requested_amount,
+                requested_amount=updated.awarded_amount,  # the V.B grant, checked equal to it
                 content=updated.content,
                 submitted_at=at,
                 submitted_by=actor,

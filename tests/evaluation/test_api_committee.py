@@ -149,7 +149,7 @@ def test_an_official_sets_up_the_evaluation_of_a_call_and_nobody_else_does():
 def test_a_committee_for_a_draft_call_is_refused_with_the_reason():
     call = call_in_state("draft")
     response = api_client(UserFactory(roles=[OFFICIAL])).post("/api/v1/evaluations/", {"call": call.pk}, format="json")
-    assert response.status_code == 409 and "announced" in response.json()["message"]
+    assert response.status_code == 409 and "ogłoszonym" in response.json()["message"]
     assert not Evaluation.objects.filter(call=call).exists()
 
 
@@ -247,7 +247,7 @@ def test_before_signing_a_member_gets_no_offer_no_title_and_no_score():
         # then each is refused with the reason (sign first), naming no offer
         assert response.status_code == 403, path
         assert_no_offer_named(response, world)
-    assert "declaration" in client.get(base(world) + "offers/").json()["message"]
+    assert "oświadczenie" in client.get(base(world) + "offers/").json()["message"]
     # and scoring is refused as well, nothing stored
     put = client.put(base(world) + f"offers/{world.other.pk}/card/", {"scores": []}, format="json")
     assert put.status_code == 403
@@ -310,7 +310,7 @@ def test_signing_with_nonsense_is_a_400_and_nothing_is_signed():
     assert not ImpartialityDeclaration.objects.filter(member=world.unsigned).exists()
     # someone who is not on the committee but may know of it (an official): refused with the reason
     response = api_client(world.official).post(base(world) + "sign_declaration/", {}, format="json")
-    assert response.status_code == 403 and "not a member" in response.json()["message"]
+    assert response.status_code == 403 and "Nie jesteś członkiem" in response.json()["message"]
 
 
 # --- Excluded members ------------------------------------------------------------------------------------------
@@ -336,7 +336,7 @@ def test_an_excluded_member_can_neither_read_nor_score_that_offer():
     ):
         # then each is refused with the reason, and the offer's content is not in the answer
         assert response.status_code == 403, response.content
-        assert "excluded" in response.json()["message"]
+        assert "wyłączeniu" in response.json()["message"]
         assert world.offer.content["task"]["synopsis"] not in response.content.decode()
     assert not ScoreCard.objects.filter(member=world.excluded).exists()
     # the list says they are excluded, without content, amount or card

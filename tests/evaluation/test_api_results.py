@@ -132,7 +132,7 @@ def test_only_the_approver_decides_and_only_once_scoring_has_closed():
     # while scoring is open the approver cannot decide yet
     scoring = Committee(evaluation_status="scoring")
     early = decide(scoring, scoring.approver, scoring.offer, amount="100.00")
-    assert early.status_code == 403 and "scoring closes" in early.json()["message"]
+    assert early.status_code == 403 and "po zakończeniu oceny" in early.json()["message"]
     assert not Decision.objects.exists()
 
 

@@ -116,7 +116,7 @@ def test_a_voting_members_card_round_trip():
     assert submitted.json()["missing"] == {}
     # then it can no longer change (403, the reason), and what was stored stays
     late = client.put(url, {"scores": every_criterion(world, points="1")}, format="json")
-    assert late.status_code == 403 and "submitted" in late.json()["message"]
+    assert late.status_code == 403 and "złożona" in late.json()["message"]
     assert client.post(url + "submit/").status_code == 403
     card = ScoreCard.objects.get(member=world.voter, application=world.offer)
     assert card.status == "submitted"
@@ -184,7 +184,7 @@ def test_experts_read_the_offers_but_do_not_score():
         client.put(card_url(world, world.offer), {"scores": every_criterion(world)}, format="json"),
         client.post(card_url(world, world.offer) + "submit/"),
     ):
-        assert response.status_code == 403 and "Experts" in response.json()["message"]
+        assert response.status_code == 403 and "Eksperci" in response.json()["message"]
     assert not ScoreCard.objects.filter(member=world.expert).exists()
 
 
@@ -193,7 +193,7 @@ def test_scoring_before_it_opens_is_refused_but_the_signed_member_reads():
     client = api_client(world.voter.user)
     assert client.get(base(world) + f"offers/{world.offer.pk}/").status_code == 200
     blank = client.get(card_url(world, world.offer)).json()
-    assert blank["editable"] is False and "not open" in blank["not_editable_reason"]
+    assert blank["editable"] is False and "nie trwa" in blank["not_editable_reason"]
     response = client.put(card_url(world, world.offer), {"scores": every_criterion(world)}, format="json")
     assert response.status_code == 403
     assert not ScoreCard.objects.exists()
@@ -242,7 +242,7 @@ def test_the_chair_sees_progress_but_no_points_while_scoring():
     for user in (world.chair.user, world.official, world.approver, world.voter.user):
         for path in ("ranking/", "protocol_pdf/"):
             refused = api_client(user).get(base(world) + path)
-            assert refused.status_code == 403 and "closed" in refused.json()["message"], path
+            assert refused.status_code == 403 and "po zakończeniu" in refused.json()["message"], path
     # a voting member does not follow the progress; officials and the approver do
     assert api_client(world.voter.user).get(base(world) + "progress/").status_code == 403
     assert api_client(world.official).get(base(world) + "progress/").status_code == 200

@@ -611,3 +611,18 @@ def test_an_official_on_the_committee_sees_no_offer_of_the_call_before_signing_a
     assert browser.get(f"/offers/{other.pk}/").status_code == 404
     listed = [a["id"] for a in client.get("/api/v1/applications/", {"call": application.call_id}).json()["results"]]
     assert listed == [application.pk]
+
+
+def test_the_scoring_does_not_open_while_an_offer_still_waits_for_the_formal_check(official):
+    call = evaluated_call()
+    accepted_offer(call)
+    waiting, _member = accepted_offer(call, status=ApplicationStatus.SUBMITTED, title="Czeka na ocenę formalną")
+    evaluation = services.evaluation_for(call)
+    seat(evaluation, is_chair=True)
+    with pytest.raises(DomainError) as excinfo:
+        services.scoring_open(actor=official, evaluation=evaluation)
+    assert excinfo.value.errors["__all__"] == ["1 oferta czeka jeszcze na ocenę formalną (lub uzupełnienie)."]
+    type(waiting).objects.filter(pk=waiting.pk).update(status=ApplicationStatus.FORMALLY_REJECTED)
+    services.scoring_open(actor=official, evaluation=evaluation)
+    evaluation.refresh_from_db()
+    assert evaluation.status == "scoring"

@@ -214,3 +214,25 @@ def test_an_official_confirms_the_update_on_the_review_page_and_an_ngo_member_ca
     assert client.post(url, {"decision": "confirm"}).status_code == 302
     world.application.refresh_from_db()
     assert world.application.status == ApplicationStatus.AWARDED
+
+
+def test_the_update_is_sent_declined_confirmed_and_returned_through_the_api_too(world):
+    from tests.clients import api_client
+    from tests.factories import UserFactory
+
+    base = f"/api/v1/applications/{world.application.pk}"
+    official = api_client(UserFactory(roles=["official"]))
+    member = api_client(world.member)
+    assert official.post(f"{base}/submit_update/").status_code == 403  # only the organisation sends it
+    refused = member.post(f"{base}/submit_update/")  # the budget still asks for 900,00 zł
+    assert refused.status_code == 400 and refused.json()["code"] == "grant_not_awarded_amount"
+
+    update_budget(world, "800,00", "200,00")
+    assert member.post(f"{base}/submit_update/").json()["status"] == "update_submitted"
+    assert member.post(f"{base}/confirm_update/").status_code == 403
+    assert official.post(f"{base}/return_update/", {}, format="json").status_code == 400  # a reason is required
+    returned = official.post(f"{base}/return_update/", {"reason": "Popraw harmonogram."}, format="json")
+    assert returned.json()["status"] == "update_required"
+    assert member.post(f"{base}/submit_update/").json()["status"] == "update_submitted"
+    assert official.post(f"{base}/confirm_update/").json()["status"] == "awarded"
+    assert member.post(f"{base}/decline/").status_code in (400, 409)  # too late once confirmed
