@@ -565,6 +565,11 @@ def scoring_close(*, actor, evaluation, reason=""):
     """
 
     def mark_offers_scored(closed):
+        if closed.call.status != CallStatus.IN_EVALUATION:
+            raise InvalidState(
+                _("The call is “%(status)s”: its scoring can no longer be closed.")
+                % {"status": closed.call.get_status_display()}
+            )
         check = EVALUATION_TRANSITION_CHECKS["close_scoring"]
         checks = {"mark_scored": lambda user, application: check(user, closed)}
         offers = Application.objects.select_for_update().filter(

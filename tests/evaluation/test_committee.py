@@ -626,3 +626,20 @@ def test_the_scoring_does_not_open_while_an_offer_still_waits_for_the_formal_che
     services.scoring_open(actor=official, evaluation=evaluation)
     evaluation.refresh_from_db()
     assert evaluation.status == "scoring"
+
+
+def test_the_scoring_of_a_call_cancelled_meanwhile_cannot_be_closed(official):
+    from calls.models import Call
+    from core.errors import InvalidState
+
+    call = evaluated_call()
+    offer_in_call, _member = accepted_offer(call)
+    evaluation = services.evaluation_for(call)
+    seat(evaluation, is_chair=True)
+    services.scoring_open(actor=official, evaluation=evaluation)
+    Call.objects.filter(pk=call.pk).update(status="cancelled")
+    with pytest.raises(InvalidState):
+        services.scoring_close(actor=official, evaluation=evaluation)
+    offer_in_call.refresh_from_db()
+    evaluation.refresh_from_db()
+    assert offer_in_call.status == ApplicationStatus.FORMALLY_ACCEPTED and evaluation.status == "scoring"
