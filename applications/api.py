@@ -11,6 +11,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from core.permissions import require
+from evaluation import decisions
 
 from . import services
 from .attachment_api import AnyAcceptNegotiation
@@ -70,6 +71,17 @@ class ApplicationViewSet(
         require(APPLICATION_TRANSITION_CHECKS[name](self.request.user, application))
         return application
 
+    def _transition(self, name, service, body_class=None):
+        """Run ``service`` for the transition ``name``: permission first (before reading the body),
+        then the body through ``body_class``, then the service; answer with the offer."""
+        application = self._allowed(name)
+        kwargs = {}
+        if body_class is not None:
+            body = body_class(data=self.request.data)
+            body.is_valid(raise_exception=True)
+            kwargs = body.validated_data
+        return self._respond(service(application=application, actor=self.request.user, **kwargs))
+
     def _document(self, which):
         """A stored document of an offer the user may see; 404 for a draft (nothing frozen yet)."""
         application = self.get_object()
@@ -103,53 +115,31 @@ class ApplicationViewSet(
     @extend_schema(request=None, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        return self._respond(services.application_submit(application=self._allowed("submit"), actor=request.user))
+        return self._transition("submit", services.application_submit)
 
     @extend_schema(request=OptionalReasonSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        application = self._allowed("withdraw")
-        body = OptionalReasonSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        return self._respond(
-            services.application_withdraw(application=application, actor=request.user, **body.validated_data)
-        )
+        return self._transition("withdraw", services.application_withdraw, OptionalReasonSerializer)
 
     @extend_schema(request=AcceptFormallySerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
     def accept_formally(self, request, pk=None):
         """Accept the offer formally: ``checklist`` answers each of the call's ``formal_requirements``
         (all met); refused with the unmet requirements otherwise."""
-        application = self._allowed("accept_formally")
-        body = AcceptFormallySerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        return self._respond(
-            services.application_accept_formally(
-                application=application, actor=request.user, checklist=body.validated_data.get("checklist")
-            )
-        )
+        return self._transition("accept_formally", services.application_accept_formally, AcceptFormallySerializer)
 
     @extend_schema(request=ReturnForCorrectionSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
     def return_for_correction(self, request, pk=None):
-        application = self._allowed("return_for_correction")
-        body = ReturnForCorrectionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        return self._respond(
-            services.application_return_for_correction(
-                application=application, actor=request.user, **body.validated_data
-            )
+        return self._transition(
+            "return_for_correction", services.application_return_for_correction, ReturnForCorrectionSerializer
         )
 
     @extend_schema(request=RejectFormallySerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
     def reject_formally(self, request, pk=None):
-        application = self._allowed("reject_formally")
-        body = RejectFormallySerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        return self._respond(
-            services.application_reject_formally(application=application, actor=request.user, **body.validated_data)
-        )
+        return self._transition("reject_formally", services.application_reject_formally, RejectFormallySerializer)
 
     @extend_schema(request=None, responses=FormalCheckSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
@@ -209,36 +199,19 @@ class ApplicationViewSet(
     @extend_schema(request=None, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
     def submit_update(self, request, pk=None):
-        from evaluation.decisions import update_submit
-
-        return self._respond(update_submit(actor=request.user, application=self._allowed("submit_update")))
+        return self._transition("submit_update", decisions.update_submit)
 
     @extend_schema(request=OptionalReasonSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
-        from evaluation.decisions import update_decline
-
-        application = self._allowed("decline")
-        body = OptionalReasonSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        return self._respond(update_decline(actor=request.user, application=application, **body.validated_data))
+        return self._transition("decline", decisions.update_decline, OptionalReasonSerializer)
 
     @extend_schema(request=OptionalReasonSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
     def confirm_update(self, request, pk=None):
-        from evaluation.decisions import update_confirm
-
-        application = self._allowed("confirm_update")
-        body = OptionalReasonSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        return self._respond(update_confirm(actor=request.user, application=application, **body.validated_data))
+        return self._transition("confirm_update", decisions.update_confirm, OptionalReasonSerializer)
 
     @extend_schema(request=ReasonRequiredSerializer, responses=ApplicationSerializer)
     @action(detail=True, methods=["post"])
     def return_update(self, request, pk=None):
-        from evaluation.decisions import update_return
-
-        application = self._allowed("return_update")
-        body = ReasonRequiredSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        return self._respond(update_return(actor=request.user, application=application, **body.validated_data))
+        return self._transition("return_update", decisions.update_return, ReasonRequiredSerializer)
