@@ -54,7 +54,7 @@ class DeclarationForm(forms.Form):
         label=_("Organisations I am linked with"),
         queryset=Organisation.objects.order_by("name"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.CheckboxSelectMultiple,
         help_text=_(
             "Choose every organisation you are linked with (membership, employment, family or other ties). "
             "You will be excluded from their offers. Organisations you are a confirmed member of in this "
