@@ -49,6 +49,7 @@ messages: $(STAMP)
 bench: install
 	bin/services
 	$(PY) bench/public_pages.py
+	$(PY) bench/notices.py
 
 clean:
 	rm -rf .venv var node_modules

@@ -46,9 +46,13 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+from bench.database import database_exists, database_url, recreate_database  # noqa: E402 - after the path
+
 HOST = "127.0.0.1"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/pozytek_bench"
 BARE = "bare view"
@@ -74,45 +78,6 @@ def parse_args(argv=None):
 
 
 # Setup: database, migrations, data, static files ---------------------------------------------------------
-
-
-def database_url():
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
-    parts = urlsplit(url)
-    if parts.hostname not in ("127.0.0.1", "localhost"):
-        sys.exit(f"BENCH_DATABASE_URL must point at 127.0.0.1, not {parts.hostname!r}")
-    if "bench" not in parts.path:
-        sys.exit("BENCH_DATABASE_URL must name a database with 'bench' in its name: it is dropped and recreated")
-    return url
-
-
-def admin_connection(url):
-    import psycopg
-
-    parts = urlsplit(url)
-    return psycopg.connect(
-        host=parts.hostname,
-        port=parts.port or 5432,
-        user=unquote(parts.username or "postgres"),
-        password=unquote(parts.password) if parts.password else None,
-        dbname="postgres",
-        autocommit=True,
-    )
-
-
-def database_exists(url):
-    name = urlsplit(url).path.lstrip("/")
-    with admin_connection(url) as conn:
-        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
-
-
-def recreate_database(url):
-    from psycopg import sql
-
-    name = sql.Identifier(urlsplit(url).path.lstrip("/"))
-    with admin_connection(url) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
 
 
 def django_env(url):
@@ -342,7 +307,7 @@ def report(args, data, endpoints, results):
     print()
     print(
         f"pozytek public pages: {data['tasks']} tasks and {data['calls']} calls in {data['year']}; gunicorn "
-        f"{args.workers} sync workers; PostgreSQL, CONN_MAX_AGE={conn_max_age(database_url())}; "
+        f"{args.workers} sync workers; PostgreSQL, CONN_MAX_AGE={conn_max_age(database_url(DEFAULT_DATABASE_URL))}; "
         f"{os.cpu_count()} CPUs; Python {platform.python_version()}"
     )
     header = f"{'endpoint':<16} {'path':<22} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
@@ -376,7 +341,7 @@ def report(args, data, endpoints, results):
 def main(argv=None):
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))  # still stop gunicorn
-    url = database_url()
+    url = database_url(DEFAULT_DATABASE_URL)
     env = django_env(url)
     started = time.perf_counter()
     print("Setting up", flush=True)

@@ -59,6 +59,7 @@ class CallForm(forms.ModelForm):
             "min_score",
             "max_grant_per_offer",
             "requires_results_table",
+            "press_notes_automatic",
             "required_attachments",
             "formal_checklist",
             "published_bip_at",

@@ -141,6 +141,12 @@ class Call(FSMModelMixin, TimeStampedModel):
         validators=[MinValueValidator(0)],
         help_text=_("Leave empty when one offer may ask for all the funds of the call."),
     )
+    # Results press notes wait for an official's review unless the call says they go out at once.
+    press_notes_automatic = models.BooleanField(
+        _("send the results press note automatically"),
+        default=False,
+        help_text=_("Otherwise the press note is drafted at publication and sent after an official has reviewed it."),
+    )
     # Section III.6 of the 2018 offer template is required only when the announcement says so.
     requires_results_table = models.BooleanField(
         _("offers must include the results table (III.6)"),

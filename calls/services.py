@@ -11,10 +11,11 @@ from core.models import StoredDocument
 from core.pdf import render_pdf
 from core.permissions import require
 from core.transitions import run_transition
-from notifications.enums import Channel
-from notifications.models import MediaOutlet
+from notifications.media import CALLS, media_notice_write, outlets_for
+from notifications.preferences import wants
 from notifications.services import outbox_write
-from organisations.models import Organisation
+from organisations.models import Membership, Organisation
+from subscriptions.services import subscribers_notify_call_announced
 
 from .announcement import announcement_problems, same_type_grants
 from .enums import STATUTORY_CRITERIA_DEFAULT_POINTS, CallStatus, statutory_criteria_for
@@ -147,19 +148,22 @@ def call_announcement_pdf(call) -> bytes:
 
 
 def _announcement_notices(call):
+    """Media that want news of calls; each verified organisation of the call's sphere that wants call
+    notices (its e-mail) and its confirmed members who have not turned the notice off — one per address."""
     context = {"call": call, "task": call.task}
-    for outlet in MediaOutlet.objects.filter(active=True, wants_calls=True, consent_at__isnull=False):
-        outbox_write(
+    for outlet in outlets_for(CALLS):
+        media_notice_write(
+            outlet=outlet,
+            kind=CALLS,
             event="call_announced",
-            channel=Channel.MEDIA,
-            recipient=outlet.email,
             template="call_announced_media",
-            context={**context, "outlet": outlet},
+            context=context,
             dedupe_key=f"call_announced:{call.pk}:media:{outlet.pk}",
         )
     organisations = Organisation.objects.filter(
         wants_call_notices=True, spheres=call.task.sphere_id, verified_at__isnull=False
     ).exclude(email="")
+    written = set()
     for organisation in organisations:
         outbox_write(
             event="call_announced",
@@ -168,6 +172,26 @@ def _announcement_notices(call):
             context={**context, "organisation": organisation},
             dedupe_key=f"call_announced:{call.pk}:organisation:{organisation.pk}",
         )
+        written.add(organisation.email.lower())
+    members = (
+        Membership.objects.filter(organisation__in=organisations, confirmed_at__isnull=False, user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user", "organisation")
+        .order_by("user_id", "pk")
+    )
+    for membership in members:
+        user = membership.user
+        if user.email.lower() in written or not wants(user, "call_announced"):
+            continue
+        written.add(user.email.lower())
+        outbox_write(
+            event="call_announced",
+            recipient=user.email,
+            template="call_announced",
+            context={**context, "organisation": membership.organisation, "person": user},
+            dedupe_key=f"call_announced:{call.pk}:user:{user.pk}",
+        )
+    subscribers_notify_call_announced(call)  # public e-mail subscribers of the call's sphere (after the above)
 
 
 def call_announce(*, call, actor):
@@ -206,13 +230,13 @@ def call_transition(*, call, name, actor, reason=""):
 
 
 def _cancellation_notices(call):
-    for outlet in MediaOutlet.objects.filter(active=True, wants_calls=True, consent_at__isnull=False):
-        outbox_write(
+    for outlet in outlets_for(CALLS):
+        media_notice_write(
+            outlet=outlet,
+            kind=CALLS,
             event="call_cancelled",
-            channel=Channel.MEDIA,
-            recipient=outlet.email,
             template="call_cancelled_media",
-            context={"call": call, "outlet": outlet},
+            context={"call": call},
             dedupe_key=f"call_cancelled:{call.pk}:media:{outlet.pk}",
         )
 

@@ -2,7 +2,8 @@ from django.urls import path
 
 from applications import formal_views
 
-from . import panel_views, views
+from . import panel_views, schedule_views, views
+from .feeds import CallsFeed, deadlines_calendar
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,6 +11,8 @@ urlpatterns = [
     path("calls/", views.call_list, name="call_list"),
     path("calls/<int:pk>/", views.call_detail, name="call_detail"),
     path("calls/<int:pk>/announcement.pdf", views.call_announcement, name="call_announcement"),
+    path("feeds/calls.atom", CallsFeed(), name="calls_feed"),
+    path("feeds/deadlines.ics", deadlines_calendar, name="deadlines_calendar"),
 ]
 
 panel_patterns = (
@@ -28,6 +31,7 @@ panel_patterns = (
         path("calls/<int:pk>/cancel/", panel_views.call_cancel, name="call_cancel"),
         path("calls/<int:call_pk>/offers/", formal_views.call_offers, name="call_offers"),
         path("offers/<int:pk>/formal-check/", formal_views.formal_check, name="formal_check"),
+        path("schedule/", schedule_views.schedule, name="schedule"),
         path("calls/<int:pk>/<str:name>/", panel_views.call_transition, name="call_transition"),
     ],
     "panel",

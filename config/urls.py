@@ -21,6 +21,7 @@ from evaluation.api import (
 )
 from evaluation.result_urls import panel_patterns as result_panel_patterns
 from evaluation.urls import panel_patterns as committee_panel_patterns
+from notifications.urls import panel_patterns as notice_panel_patterns
 from organisations.api import OrganisationViewSet
 from organisations.urls import panel_patterns as organisation_panel_patterns
 
@@ -47,10 +48,13 @@ router.register("reason-requests", ReasonRequestViewSet, basename="reason-reques
 urlpatterns = [
     path("", include("calls.urls")),
     path("", include("evaluation.result_urls")),
+    path("", include("subscriptions.urls")),
     path("panel/", include(result_panel_patterns)),  # also before the calls' panel (see evaluation.result_urls)
     # before the calls' panel: its generic /panel/calls/<pk>/<transition>/ would take .../committee/
     path("panel/", include(committee_panel_patterns)),
     path("panel/", include(panel_patterns)),
+    path("panel/", include(notice_panel_patterns)),
+    path("", include("notifications.urls")),
     path("organisations/", include("organisations.urls")),
     path("offers/", include("applications.attachment_urls")),
     path("offers/", include("applications.detail_urls")),

@@ -24,6 +24,7 @@ from calls.enums import CallStatus
 from core.errors import DomainError, InvalidState, NotAllowed
 from core.permissions import require
 from core.transitions import record_change, run_transition
+from notifications.preferences import wants
 from notifications.services import outbox_write
 from organisations.models import Membership
 
@@ -626,7 +627,7 @@ def scoring_reminders_write(*, now=None):
     for evaluation in evaluations:
         with transaction.atomic():
             for member, offers in _reminder_recipients(evaluation):
-                if not member.user.email or not member.user.is_active:
+                if not member.user.email or not member.user.is_active or not wants(member.user, "scoring_reminder"):
                     continue
                 message = outbox_write(
                     event="scoring_reminder",

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import MediaOutlet, OutboxMessage
+from .models import MediaOutlet, NoticePreference, OutboxMessage, PressNote
 
 
 @admin.register(OutboxMessage)
@@ -14,3 +14,16 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 @admin.register(MediaOutlet)
 class MediaOutletAdmin(admin.ModelAdmin):
     list_display = ["name", "email", "wants_calls", "wants_results", "active", "consent_at"]
+
+
+@admin.register(PressNote)
+class PressNoteAdmin(admin.ModelAdmin):
+    list_display = ["subject", "call", "status", "approved_by", "approved_at"]
+    list_filter = ["status"]
+    readonly_fields = ["call", "generated_body", "status", "approved_by", "approved_at"]
+
+
+@admin.register(NoticePreference)
+class NoticePreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "event", "enabled"]
+    list_filter = ["event", "enabled"]

@@ -31,6 +31,8 @@ class OutboxMessage(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # Set for messages to media outlets: sent as List-Unsubscribe (RFC 2369, one-click per RFC 8058).
+    unsubscribe_url = models.URLField(_("unsubscribe link"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -65,3 +67,58 @@ class MediaOutlet(TimeStampedModel):
 
     def __str__(self):
         return self.name
+
+
+class PressNoteStatus(models.TextChoices):
+    DRAFT = "draft", _("draft, waiting for review")
+    APPROVED = "approved", _("approved and sent")
+
+
+class PressNote(TimeStampedModel):
+    """A press note on a call's results: generated at publication, reviewed by an official, then sent
+    to every consenting active outlet that wants results (or sent at once when the call says so)."""
+
+    call = models.OneToOneField(
+        "calls.Call", on_delete=models.PROTECT, related_name="press_note", verbose_name=_("call")
+    )
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"))
+    generated_body = models.TextField(_("generated text"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=PressNoteStatus.choices, default=PressNoteStatus.DRAFT
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("press note")
+        verbose_name_plural = _("press notes")
+
+    def __str__(self):
+        return self.subject
+
+
+class NoticePreference(models.Model):
+    """A person's choice about one optional notice; no row means the notice is sent."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_preferences", verbose_name=_("person")
+    )
+    event = models.CharField(_("event"), max_length=64)
+    enabled = models.BooleanField(_("send"), default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "event"], name="notice_preference_once")]
+        verbose_name = _("notice preference")
+        verbose_name_plural = _("notice preferences")
+
+    def __str__(self):
+        return f"{self.user} {self.event}: {self.enabled}"

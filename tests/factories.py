@@ -104,6 +104,7 @@ class CallFactory(factory.django.DjangoModelFactory):
     realisation_start = factory.LazyAttribute(lambda c: (c.offer_deadline + datetime.timedelta(days=30)).date())
     realisation_end = factory.LazyAttribute(lambda c: (c.offer_deadline + datetime.timedelta(days=120)).date())
     decision_by = factory.LazyAttribute(lambda c: (c.offer_deadline + datetime.timedelta(days=14)).date())
+    press_notes_automatic = False  # results press notes wait for an official's review
 
     @factory.post_generation
     def criteria(self, create, extracted, **kwargs):

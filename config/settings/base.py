@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "applications",
     "notifications",
     "evaluation",
+    "subscriptions",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +183,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evaluation.tasks.remind_scoring",
         "schedule": crontab(minute=15, hour="8-16"),
     },
+    # Every quarter of an hour; each draft offer's members are reminded once (the outbox's dedupe key).
+    "remind-offer-deadlines": {"task": "calls.tasks.remind_offer_deadlines", "schedule": crontab(minute="*/15")},
 }
 OUTBOX_SWEEP_AFTER_SECONDS = env.int("OUTBOX_SWEEP_AFTER_SECONDS", default=60)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)

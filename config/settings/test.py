@@ -19,6 +19,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
     "max_retries": 0,
 }
+# Seconds between delivery attempts, shortened for the worker processes of the fault tests (production:
+# notifications.services.RETRY_DELAYS); all below the visibility timeout above.
+CELERY_TASK_ANNOTATIONS = {
+    "notifications.tasks.deliver_outbox_message": {"retry_delays": [1, 2, 4, 8]},
+    "notifications.tasks.deliver_outbox_messages": {"retry_delays": [1, 2, 4, 8]},
+}
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_HOST = "127.0.0.1"
 EMAIL_PORT = env.int("EMAIL_PORT", default=2525)

@@ -19,9 +19,7 @@ from core.money import GROSZ, format_pln
 from core.permissions import ALLOW, deny, require
 from core.roles import is_approver
 from core.transitions import record_change, run_transition
-from notifications.enums import Channel
-from notifications.models import MediaOutlet
-from notifications.services import outbox_write
+from notifications.press import press_note_draft
 
 from .. import documents
 from ..enums import EvaluationStatus
@@ -167,15 +165,8 @@ def _press_notes(evaluation, call, decisions):
         "awarded_total": sum((d.amount for d in awarded), Decimal("0")),
         "not_awarded_count": sum(1 for d in decisions if not d.awarded),
     }
-    for outlet in MediaOutlet.objects.filter(active=True, wants_results=True, consent_at__isnull=False):
-        outbox_write(
-            event="results_published",
-            channel=Channel.MEDIA,
-            recipient=outlet.email,
-            template="press_results",
-            context={**context, "outlet": outlet},
-            dedupe_key=f"results_published:{evaluation.pk}:media:{outlet.pk}",
-        )
+    # A draft for an official's review (panel "Press notes"), or sent at once when the call says so.
+    press_note_draft(call=call, context=context, automatic=call.press_notes_automatic)
 
 
 def results_publish(*, actor, evaluation):
@@ -188,7 +179,8 @@ def results_publish(*, actor, evaluation):
     on its history; the call → resolved (unless an approver already marked it so); the committee's
     protocol (if not stored yet) and the results PDF stored; one notice per offer decided (see the
     package's docstring) with its outcome and reason; one press note per active media outlet that
-    consented and wants results. Dedupe keys per evaluation make a repeat send nothing twice.
+    consented and wants results — drafted for an official's review unless the call's press notes are
+    automatic (notifications.press). Dedupe keys per evaluation make a repeat send nothing twice.
     """
     with transaction.atomic():
         locked = Evaluation.objects.select_for_update(of=("self",)).select_related("call__task").get(pk=evaluation.pk)

@@ -13,6 +13,7 @@ from calls.models import Call
 from calls.urls import panel_patterns
 from evaluation.result_urls import panel_patterns as result_panel_patterns
 from evaluation.urls import panel_patterns as committee_panel_patterns
+from notifications.urls import panel_patterns as notice_panel_patterns
 from tests.calls.helpers import CANCEL_BODY, TRANSITIONS, World, db_snapshot, status_changes, stored_status
 from tests.factories import UserFactory, make_ngo_member
 
@@ -31,6 +32,7 @@ def _panel_targets():
             targets.append(pattern.name)
     targets += [f"committee_panel:{pattern.name}" for pattern in committee_panel_patterns[0]]
     targets += [f"results:{pattern.name}" for pattern in result_panel_patterns[0]]
+    targets += [f"panel_notices:{pattern.name}" for pattern in notice_panel_patterns[0]]
     return targets
 
 
@@ -54,6 +56,35 @@ def results_panel_request(world, name):
         "reason_requests": ("/panel/reason-requests/", {}),
         "reason_request": (f"/panel/reason-requests/{asked.pk}/", {"answer": "Odpowiedź"}),
         "update_review": (f"/panel/offers/{application.pk}/update/", {"decision": "confirm"}),
+    }[name]
+
+
+def notice_panel_request(world, name):
+    """The media register, press notes and delivery dashboard (notifications.urls): an outlet, a press
+    note draft on the resolved call, a failed notice."""
+    from notifications.models import OutboxMessage, PressNote
+    from tests.factories import MediaOutletFactory
+
+    outlet = MediaOutletFactory()
+    note, _ = PressNote.objects.get_or_create(
+        call=world.calls["resolved"], defaults={"subject": "Wyniki", "body": "Tekst", "generated_body": "Tekst"}
+    )
+    failed, _ = OutboxMessage.objects.get_or_create(
+        dedupe_key="perm",
+        defaults={"event": "call_announced", "recipient": "a@example.org", "subject": "S", "body_text": "T"},
+        status="failed",
+    )
+    outlet_data = {"name": "Radio", "email": "radio@example.org", "wants_calls": "on", "active": "on"}
+    return {
+        "media_list": ("/panel/media/", {}),
+        "media_new": ("/panel/media/new/", outlet_data),
+        "media_edit": (f"/panel/media/{outlet.pk}/", outlet_data),
+        "media_deactivate": (f"/panel/media/{outlet.pk}/active/", {}),
+        "press_list": ("/panel/press-notes/", {}),
+        "press_detail": (f"/panel/press-notes/{note.pk}/", {"subject": "S", "body": "B", "action": "approve"}),
+        "notice_list": ("/panel/notices/", {}),
+        "notice_detail": (f"/panel/notices/{failed.pk}/", {}),
+        "notice_retry": (f"/panel/notices/{failed.pk}/retry/", {}),
     }[name]
 
 
@@ -94,6 +125,8 @@ def panel_request(world, target):
         return committee_panel_request(world, target.split(":")[1])
     if target.startswith("results:"):
         return results_panel_request(world, target.split(":")[1])
+    if target.startswith("panel_notices:"):
+        return notice_panel_request(world, target.split(":")[1])
     if target.startswith("call_transition:"):
         transition = target.split(":")[1]
         return f"/panel/calls/{world.call_for(transition).pk}/{transition}/", {"reason": "Próba"}
@@ -114,6 +147,7 @@ def panel_request(world, target):
         "call_announce": (f"/panel/calls/{draft.pk}/announce/", {}),
         "call_cancel": (f"/panel/calls/{world.call_for('cancel').pk}/cancel/", CANCEL_BODY),
         "call_offers": (f"/panel/calls/{world.calls['closed'].pk}/offers/", {}),
+        "schedule": ("/panel/schedule/", {}),
     }
     return table[target]
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from applications.models import Application
+from calls.models import Call
 from evaluation import services
 from evaluation.models import Decision, Evaluation, ReasonRequest
 from notifications.models import OutboxMessage
@@ -141,6 +142,8 @@ def test_only_the_approver_decides_and_only_once_scoring_has_closed():
 
 def test_the_approver_publishes_once_and_nothing_is_sent_twice():
     world = closed_world()
+    # press notes sent at publication (without a review: see tests/notifications/test_press_notes.py)
+    Call.objects.filter(pk=world.call.pk).update(press_notes_automatic=True)
     outlets = [MediaOutletFactory(), MediaOutletFactory()]
     decide(world, world.approver, world.offer, amount="30000.00")
     # publishing before every scored offer has a decision is refused, listing the missing ones

@@ -309,9 +309,7 @@ def test_the_declaration_page_signs_and_then_lists_the_offers_with_the_exclusion
     )
     assert response.status_code == 400
     assert not ImpartialityDeclaration.objects.filter(member=world.unsigned).exists()
-    assert re.search(
-        rf'name="linked_organisations" value="{world.other.organisation_id}"[^>]*checked', page(response)
-    )
+    assert re.search(rf'name="linked_organisations" value="{world.other.organisation_id}"[^>]*checked', page(response))
 
     response = client.post(
         f"/evaluation/calls/{world.call.pk}/declaration/",

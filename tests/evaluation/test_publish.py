@@ -19,7 +19,8 @@ from evaluation.decisions import applicant_address, decision_prepare, results_pu
 from evaluation.enums import EvaluationStatus
 from evaluation.models import Decision, Evaluation
 from notifications.enums import Channel, DeliveryStatus
-from notifications.models import OutboxMessage
+from notifications.models import OutboxMessage, PressNote, PressNoteStatus
+from notifications.press import press_note_approve
 from organisations.models import Organisation
 from tests.calls.helpers import pdf_text
 from tests.conftest import wait_for
@@ -29,10 +30,12 @@ from tests.factories import MediaOutletFactory
 D = Decimal
 
 
-def decided_world(**kwargs):
+def decided_world(*, automatic=False, **kwargs):
     """Three scored offers with decisions: awarded in full, partly, not at all; two outlets that want
-    results, three that must not hear of them."""
+    results, three that must not hear of them. ``automatic``: the call's press notes go out without review."""
     world = Scored(funds=D("10000.00"), **kwargs)
+    Call.objects.filter(pk=world.call.pk).update(press_notes_automatic=automatic)
+    world.call.press_notes_automatic = automatic
     full = world.add("6000.00", [45, 44, 46], title="Półkolonie nad wodą")
     partial = world.add("5000.00", [40, 41, 39], title="Turniej szachowy")
     refused = world.add("2000.00", [20, 21, 22], title="Festyn rodzinny")
@@ -99,8 +102,28 @@ def test_publishing_decides_every_offer_resolves_the_call_and_stores_the_documen
 
 
 @pytest.mark.django_db
-def test_publishing_writes_one_notice_per_applicant_and_one_press_note_per_consenting_outlet():
+def test_publishing_writes_one_notice_per_applicant_and_a_press_note_draft_that_an_approval_sends_to_each_outlet():
     world = decided_world()
+    results_publish(actor=world.approver, evaluation=world.evaluation)
+
+    rows = list(OutboxMessage.objects.all())
+    applicants = [r for r in rows if r.event == "results_outcome"]
+    assert sorted(r.recipient for r in applicants) == sorted(a.organisation.email for a in world.offers)
+    assert len(rows) == len(applicants)  # the press note waits for an official's review
+    note = PressNote.objects.get(call=world.call)
+    assert note.status == PressNoteStatus.DRAFT
+    assert world.call.title in note.subject and world.offers[0].organisation.name in note.body
+
+    assert press_note_approve(actor=world.official, note=note) == len(world.outlets)
+
+    press = list(OutboxMessage.objects.filter(event="results_published"))
+    assert sorted(r.recipient for r in press) == sorted(o.email for o in world.outlets)
+    assert all(r.channel == Channel.MEDIA and r.unsubscribe_url for r in press)
+
+
+@pytest.mark.django_db
+def test_a_call_with_automatic_press_notes_sends_one_to_each_consenting_outlet_at_publication():
+    world = decided_world(automatic=True)
     results_publish(actor=world.approver, evaluation=world.evaluation)
 
     rows = list(OutboxMessage.objects.all())
@@ -110,6 +133,8 @@ def test_publishing_writes_one_notice_per_applicant_and_one_press_note_per_conse
     assert sorted(r.recipient for r in press) == sorted(o.email for o in world.outlets)
     assert all(r.channel == Channel.MEDIA for r in press)
     assert len(rows) == len(applicants) + len(press)
+    note = PressNote.objects.get(call=world.call)
+    assert note.status == PressNoteStatus.APPROVED and note.approved_by is None
 
 
 @pytest.mark.django_db
@@ -200,7 +225,7 @@ def test_a_second_publication_is_refused_and_writes_nothing():
 def test_a_real_worker_delivers_each_applicant_one_notice_and_each_outlet_one_press_note_and_never_twice(
     celery_worker, mailbox
 ):
-    world = decided_world()
+    world = decided_world(automatic=True)
     full, partial, refused = world.offers
     expected = [a.organisation.email for a in world.offers] + [o.email for o in world.outlets]
 
@@ -231,6 +256,10 @@ def test_a_real_worker_delivers_each_applicant_one_notice_and_each_outlet_one_pr
     for text in (world.call.title, full.organisation.name, "6\u00a0000,00\u00a0zł", partial.organisation.name):
         assert text in press
     assert results_url in press and f"{settings.SITE_URL}/calls/{world.call.pk}/results.pdf" in press
+    press_mail = messages[world.outlets[0].email]
+    assert press_mail["List-Unsubscribe"].strip().startswith(f"<{settings.SITE_URL}/media/unsubscribe/")
+    assert press_mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "List-Unsubscribe" not in messages[full.organisation.email]
     assert full.organisation.name not in body_of(messages[refused.organisation.email])  # each hears of its own
 
     # publishing again: refused, and nothing more is sent
