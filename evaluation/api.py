@@ -20,7 +20,7 @@ organisation); a known object someone may not act on answers 403 with the reason
 Permission is checked before a body is read, so nobody learns anything from a validation error.
 """
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -60,7 +60,9 @@ from .rules import (
     can_sign_declaration,
     has_signed,
     member_of,
+    visible_evaluations_q,
 )
+from .selectors import scoring_progress
 from .serializers import (
     AppointSerializer,
     CardSerializer,
@@ -88,7 +90,6 @@ from .serializers import (
     progress_representation,
     ranking_representation,
 )
-from .views import scoring_progress
 
 EVALUATION_PK = OpenApiParameter(
     "evaluation_pk", OpenApiTypes.INT, OpenApiParameter.PATH, description="The evaluation (one per call)."
@@ -103,15 +104,6 @@ def _pdf(description):
         request=None,
         responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description=description)},
     )
-
-
-def visible_evaluations_q(user):
-    """Evaluations ``user`` may know of: officials and the approver all, a committee member their own."""
-    if is_official(user) or is_approver(user):
-        return Q()
-    if not user or not user.is_authenticated:
-        return Q(pk__in=[])
-    return Q(members__user=user)
 
 
 def visible_evaluations(user):

@@ -6,6 +6,7 @@ follows progress (who scored what) but sees no points until scoring closes. Offi
 committee; the approver decides and publishes.
 """
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from applications.enums import ApplicationStatus
@@ -43,6 +44,15 @@ def member_of(user, evaluation):
     if not user or not user.is_authenticated:
         return None
     return evaluation.members.filter(user=user).select_related("declaration").first()
+
+
+def visible_evaluations_q(user):
+    """Evaluations ``user`` may know of: officials and the approver all, a committee member their own."""
+    if is_official(user) or is_approver(user):
+        return Q()
+    if not user or not user.is_authenticated:
+        return Q(pk__in=[])
+    return Q(members__user=user)
 
 
 def has_signed(member):

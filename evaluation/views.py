@@ -29,11 +29,10 @@ from core.transitions import available_transitions, history
 from core.views import forbidden, form_page, staff_required
 
 from . import services
-from .enums import CardStatus, EvaluationStatus
+from .enums import EvaluationStatus
 from .forms import AppointForm, DeclarationForm, ExclusionForm, RemoveForm, ScoreCardForm
 from .models import CommitteeMember, Evaluation, Exclusion, ScoreCard
 from .rules import (
-    EVALUATED_STATES,
     EVALUATION_TRANSITION_CHECKS,
     EXPERT,
     NOT_MEMBER,
@@ -47,49 +46,9 @@ from .rules import (
     has_signed,
     member_of,
 )
+from .selectors import evaluated_offers, scoring_progress
 
 # Cell values of the progress table (member × offer).
-EXCLUDED, UNSIGNED, NO_CARD = "excluded", "unsigned", "none"
-
-
-def _evaluated_offers(evaluation_or_call_id):
-    return (
-        Application.objects.filter(call_id=evaluation_or_call_id, status__in=EVALUATED_STATES)
-        .select_related("organisation")
-        .order_by("pk")
-    )
-
-
-def scoring_progress(evaluation):
-    """The progress table: the offers, and per member a row of cells (card status only, never points)."""
-    if evaluation.pk is None:
-        return {"offers": [], "rows": []}
-    offers = list(_evaluated_offers(evaluation.call_id))
-    members = list(evaluation.members.select_related("user", "declaration"))
-    excluded = set(Exclusion.objects.filter(member__evaluation=evaluation).values_list("member_id", "application_id"))
-    cards = dict(
-        ((member_id, application_id), status)
-        for member_id, application_id, status in ScoreCard.objects.filter(member__evaluation=evaluation).values_list(
-            "member_id", "application_id", "status"
-        )
-    )
-    rows = []
-    for member in members:
-        signed = has_signed(member)
-        cells = []
-        for offer in offers:
-            if (member.pk, offer.pk) in excluded:
-                cells.append(EXCLUDED)
-            elif not signed:
-                cells.append(UNSIGNED)
-            elif not member.votes:
-                cells.append("")
-            else:
-                cells.append(cards.get((member.pk, offer.pk), NO_CARD))
-        submitted = sum(1 for cell in cells if cell == CardStatus.SUBMITTED)
-        due = sum(1 for cell in cells if cell != EXCLUDED) if member.votes else 0
-        rows.append({"member": member, "signed": signed, "cells": cells, "submitted": submitted, "due": due})
-    return {"offers": offers, "rows": rows}
 
 
 # --- Member area ------------------------------------------------------------------------------------
@@ -127,7 +86,7 @@ def committee(request, call_pk):
     cards = {card.application_id: card for card in member.cards.all()}
     rows = [
         {"offer": offer, "exclusion": exclusions.get(offer.pk), "card": cards.get(offer.pk)}
-        for offer in _evaluated_offers(call.pk)
+        for offer in evaluated_offers(call.pk)
     ]
     return render(
         request,
@@ -297,7 +256,7 @@ def exclusion_new(request, call_pk):
     form = ExclusionForm(
         request.POST or None,
         members=members,
-        offers=_evaluated_offers(call.pk),
+        offers=evaluated_offers(call.pk),
         initial={"member": own.pk if own else None},
     )
     back = ("committee_panel:committee", call.pk) if official and own is None else ("evaluation:committee", call.pk)

@@ -93,29 +93,30 @@ def update_submit(*, actor, application):
         )
 
 
-def update_confirm(*, actor, application, reason=""):
-    """An official accepts the updated offer: status → awarded (it goes on to the agreement).
-    Effects: a StatusChange row, a notice to the organisation."""
-    reason = (reason or "").strip()
+def _review_update(application, *, actor, name, event, reason):
+    """Run the official's transition ``name`` on an update and tell the organisation (``event``)."""
 
-    def within(confirmed):
+    def within(reviewed):
         at = timezone.now().isoformat()
         notify_applicant(
-            "update_confirmed",
-            "update_confirmed",
-            confirmed,
-            {**_update_context(confirmed), "reason": reason},
-            f"update_confirmed:{confirmed.pk}:{at}",
+            event, event, reviewed, {**_update_context(reviewed), "reason": reason}, f"{event}:{reviewed.pk}:{at}"
         )
 
     return run_transition(
         obj=application,
-        name="confirm_update",
+        name=name,
         actor=actor,
         checks=APPLICATION_TRANSITION_CHECKS,
         reason=reason,
         within=within,
     )
+
+
+def update_confirm(*, actor, application, reason=""):
+    """An official accepts the updated offer: status → awarded (it goes on to the agreement).
+    Effects: a StatusChange row, a notice to the organisation."""
+    reason = (reason or "").strip()
+    return _review_update(application, actor=actor, name="confirm_update", event="update_confirmed", reason=reason)
 
 
 def update_return(*, actor, application, reason):
@@ -127,25 +128,7 @@ def update_return(*, actor, application, reason):
             _("Say what the organisation must correct in its update."),
             errors={"reason": [_("Give the reason; the organisation receives it.")]},
         )
-
-    def within(returned):
-        at = timezone.now().isoformat()
-        notify_applicant(
-            "update_returned",
-            "update_returned",
-            returned,
-            {**_update_context(returned), "reason": reason},
-            f"update_returned:{returned.pk}:{at}",
-        )
-
-    return run_transition(
-        obj=application,
-        name="return_update",
-        actor=actor,
-        checks=APPLICATION_TRANSITION_CHECKS,
-        reason=reason,
-        within=within,
-    )
+    return _review_update(application, actor=actor, name="return_update", event="update_returned", reason=reason)
 
 
 def update_decline(*, actor, application, reason=""):
