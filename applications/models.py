@@ -153,6 +153,31 @@ class Application(FSMModelMixin, TimeStampedModel):
     def decline(self):
         """The organisation declines a partial award."""
 
+    # Realisation (art. 16–18): driven by the agreement and the reports (agreements, reporting).
+    @transition(field=status, source=ApplicationStatus.AWARDED, target=ApplicationStatus.CONTRACTED)
+    def contract(self):
+        """Both sides signed the agreement (*umowa*)."""
+
+    @transition(field=status, source=ApplicationStatus.CONTRACTED, target=ApplicationStatus.IN_REALISATION)
+    def start_realisation(self):
+        """The task is being carried out under the signed agreement."""
+
+    @transition(field=status, source=ApplicationStatus.IN_REALISATION, target=ApplicationStatus.REPORTED)
+    def mark_reported(self):
+        """The final report was submitted."""
+
+    @transition(field=status, source=ApplicationStatus.REPORTED, target=ApplicationStatus.SETTLED)
+    def settle(self):
+        """The final report was accepted and the grant settled: the agreement is performed."""
+
+    @transition(
+        field=status,
+        source=[ApplicationStatus.CONTRACTED, ApplicationStatus.IN_REALISATION, ApplicationStatus.REPORTED],
+        target=ApplicationStatus.TERMINATED,
+    )
+    def terminate(self):
+        """The agreement was terminated (*rozwiązanie umowy*)."""
+
 
 class ApplicationVersion(models.Model):
     """One submitted version of an offer, frozen: what was submitted, when, and its two PDFs.

@@ -56,6 +56,7 @@ class CallForm(forms.ModelForm):
             "decision_by",
             "max_grant_share_percent",
             "max_admin_cost_percent",
+            "allowed_cost_shift_percent",
             "min_score",
             "max_grant_per_offer",
             "requires_results_table",

@@ -131,6 +131,16 @@ class Call(FSMModelMixin, TimeStampedModel):
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
+    # The 2018 framework agreement leaves the number blank: a cost line financed from the grant
+    # still complies when it grew by at most this much (§ "przesunięcia"); checked in the report.
+    allowed_cost_shift_percent = models.DecimalField(
+        _("allowed increase of a cost line (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10.00"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("In the report, a cost line may exceed its planned value by at most this share."),
+    )
     min_score = models.DecimalField(
         _("minimum score for a grant"), max_digits=6, decimal_places=2, null=True, blank=True
     )

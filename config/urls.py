@@ -4,6 +4,10 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+import agreements.api
+import reporting.api
+import smallgrants.api
+from agreements.urls import panel_patterns as agreements_panel
 from applications.api import ApplicationViewSet
 from applications.attachment_api import ApplicationAttachmentViewSet
 from applications.version_api import ApplicationVersionViewSet
@@ -24,6 +28,8 @@ from evaluation.urls import panel_patterns as committee_panel_patterns
 from notifications.urls import panel_patterns as notice_panel_patterns
 from organisations.api import OrganisationViewSet
 from organisations.urls import panel_patterns as organisation_panel_patterns
+from reporting.urls import panel_patterns as reporting_panel
+from smallgrants.urls import panel_patterns as smallgrants_panel
 
 router = DefaultRouter()
 router.register("programmes", ProgrammeViewSet, basename="programme")
@@ -44,6 +50,9 @@ router.register(r"evaluations/(?P<evaluation_pk>\d+)/offers", CommitteeOfferView
 router.register(r"evaluations/(?P<evaluation_pk>\d+)/decisions", DecisionViewSet, basename="evaluation-decision")
 router.register("results", ResultViewSet, basename="result")
 router.register("reason-requests", ReasonRequestViewSet, basename="reason-request")
+agreements.api.register(router)
+reporting.api.register(router)
+smallgrants.api.register(router)
 
 urlpatterns = [
     path("", include("calls.urls")),
@@ -54,6 +63,12 @@ urlpatterns = [
     path("panel/", include(committee_panel_patterns)),
     path("panel/", include(panel_patterns)),
     path("panel/", include(notice_panel_patterns)),
+    path("panel/", include((agreements_panel, "panel_agreements"))),
+    path("panel/", include((reporting_panel, "panel_reporting"))),
+    path("panel/", include((smallgrants_panel, "panel_smallgrants"))),
+    path("", include("agreements.urls")),
+    path("", include("reporting.urls")),
+    path("", include("smallgrants.urls")),
     path("", include("notifications.urls")),
     path("organisations/", include("organisations.urls")),
     path("offers/", include("applications.attachment_urls")),

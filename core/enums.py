@@ -24,6 +24,13 @@ class LegalParameterKey(models.TextChoices):
     REPORT_DUE_DAYS = "report_due_days", _("Final report due (days after the task ends)")
     PARTIAL_REPORT_MIN_DAYS = "partial_report_min_days", _("Partial report: at least (days after the request)")
     UNUSED_FUNDS_RETURN_DAYS = "unused_funds_return_days", _("Unused funds return (days after the task ends)")
+    REPORT_CORRECTION_DAYS = "report_correction_days", _("Report returned for correction: corrected within (days)")
+    PROGRAMME_REPORT_DUE_MONTH = "programme_report_due_month", _("Programme report: due by (month of the next year)")
+    PROGRAMME_REPORT_DUE_DAY = "programme_report_due_day", _("Programme report: due by (day of that month)")
+    PROGRAMME_REPORT_REMINDER_DAYS = (
+        "programme_report_reminder_days",
+        _("Programme report: remind officials (days before it is due)"),
+    )
 
 
 # Values in force when the system starts (LAW.md); the seed migration writes them.
@@ -38,4 +45,8 @@ LEGAL_PARAMETER_SEED = {
     LegalParameterKey.REPORT_DUE_DAYS: "30",
     LegalParameterKey.PARTIAL_REPORT_MIN_DAYS: "30",
     LegalParameterKey.UNUSED_FUNDS_RETURN_DAYS: "15",
+    LegalParameterKey.REPORT_CORRECTION_DAYS: "7",
+    LegalParameterKey.PROGRAMME_REPORT_DUE_MONTH: "5",
+    LegalParameterKey.PROGRAMME_REPORT_DUE_DAY: "31",
+    LegalParameterKey.PROGRAMME_REPORT_REMINDER_DAYS: "30",
 }

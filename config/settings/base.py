@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "notifications",
     "evaluation",
     "subscriptions",
+    "agreements",
+    "reporting",
+    "smallgrants",
 ]
 
 MIDDLEWARE = [

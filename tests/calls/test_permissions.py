@@ -2,6 +2,8 @@
 and the API, and nothing changes; drafts are hidden from them everywhere; the Django admin is for administrators.
 """
 
+import importlib
+
 import pytest
 from django.test import Client
 from django.utils import translation
@@ -9,11 +11,14 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 from rest_framework.test import APIClient
 
+from agreements.urls import panel_patterns as agreements_panel_patterns
 from calls.models import Call
 from calls.urls import panel_patterns
 from evaluation.result_urls import panel_patterns as result_panel_patterns
 from evaluation.urls import panel_patterns as committee_panel_patterns
 from notifications.urls import panel_patterns as notice_panel_patterns
+from reporting.urls import panel_patterns as reporting_panel_patterns
+from smallgrants.urls import panel_patterns as smallgrants_panel_patterns
 from tests.calls.helpers import CANCEL_BODY, TRANSITIONS, World, db_snapshot, status_changes, stored_status
 from tests.factories import UserFactory, make_ngo_member
 
@@ -33,6 +38,10 @@ def _panel_targets():
     targets += [f"committee_panel:{pattern.name}" for pattern in committee_panel_patterns[0]]
     targets += [f"results:{pattern.name}" for pattern in result_panel_patterns[0]]
     targets += [f"panel_notices:{pattern.name}" for pattern in notice_panel_patterns[0]]
+    # The apps of realisation keep their tables next to their tests (tests/<app>/panel_requests.py).
+    targets += [f"panel_agreements:{pattern.name}" for pattern in agreements_panel_patterns]
+    targets += [f"panel_reporting:{pattern.name}" for pattern in reporting_panel_patterns]
+    targets += [f"panel_smallgrants:{pattern.name}" for pattern in smallgrants_panel_patterns]
     return targets
 
 
@@ -127,6 +136,10 @@ def panel_request(world, target):
         return results_panel_request(world, target.split(":")[1])
     if target.startswith("panel_notices:"):
         return notice_panel_request(world, target.split(":")[1])
+    for app in ("agreements", "reporting", "smallgrants"):
+        if target.startswith(f"panel_{app}:"):
+            module = importlib.import_module(f"tests.{app}.panel_requests")
+            return module.panel_request(world, target.split(":")[1])
     if target.startswith("call_transition:"):
         transition = target.split(":")[1]
         return f"/panel/calls/{world.call_for(transition).pk}/{transition}/", {"reason": "Próba"}

@@ -1,0 +1,9 @@
+"""HTML pages (public, organisation area and officials' panel); ``panel_patterns`` go under /panel/."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "agreements"
+
+urlpatterns = []
+
+panel_patterns = []
