@@ -24,6 +24,10 @@ class LegalParameterKey(models.TextChoices):
     REPORT_DUE_DAYS = "report_due_days", _("Final report due (days after the task ends)")
     PARTIAL_REPORT_MIN_DAYS = "partial_report_min_days", _("Partial report: at least (days after the request)")
     UNUSED_FUNDS_RETURN_DAYS = "unused_funds_return_days", _("Unused funds return (days after the task ends)")
+    REASONS_REQUEST_DAYS = (
+        "reasons_request_days",
+        _("Reasons for a choice may be requested within (days of the results)"),
+    )
     REPORT_CORRECTION_DAYS = "report_correction_days", _("Report returned for correction: corrected within (days)")
     PROGRAMME_REPORT_DUE_MONTH = "programme_report_due_month", _("Programme report: due by (month of the next year)")
     PROGRAMME_REPORT_DUE_DAY = "programme_report_due_day", _("Programme report: due by (day of that month)")
@@ -45,6 +49,7 @@ LEGAL_PARAMETER_SEED = {
     LegalParameterKey.REPORT_DUE_DAYS: "30",
     LegalParameterKey.PARTIAL_REPORT_MIN_DAYS: "30",
     LegalParameterKey.UNUSED_FUNDS_RETURN_DAYS: "15",
+    LegalParameterKey.REASONS_REQUEST_DAYS: "30",
     LegalParameterKey.REPORT_CORRECTION_DAYS: "7",
     LegalParameterKey.PROGRAMME_REPORT_DUE_MONTH: "5",
     LegalParameterKey.PROGRAMME_REPORT_DUE_DAY: "31",

@@ -9,6 +9,7 @@ action checked by its service. The public results page is cached like the other 
 form asking for reasons is on its own page (a cached page cannot carry a CSRF token).
 """
 
+import datetime
 from functools import wraps
 
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -273,7 +275,9 @@ def call_results_pdf(request, pk):
 @require_http_methods(["GET", "POST"])
 def call_reason_request(request, pk):
     """Anyone asks for the reasons for choosing or rejecting one of the call's offers."""
-    call, _evaluation_ = _published(pk)
+    call, evaluation = _published(pk)
+    deadline = services.reason_request_deadline(evaluation)
+    last_day = timezone.localdate(deadline) - datetime.timedelta(days=1)
     offers = [d.application for d in _published_decisions(call)]
     initial = {"offer": request.GET.get("offer")} if request.GET.get("offer", "").isdigit() else None
     form = forms.ReasonRequestForm(offers, request.POST or None, initial=initial)
@@ -293,7 +297,10 @@ def call_reason_request(request, pk):
             )
             return redirect("call_results", call.pk)
     return render(
-        request, "results/reason_request.html", {"call": call, "form": form}, status=400 if form.errors else 200
+        request,
+        "results/reason_request.html",
+        {"call": call, "form": form, "last_day": last_day, "closed": timezone.now() >= deadline},
+        status=400 if form.errors else 200,
     )
 
 

@@ -21,7 +21,7 @@ from .awards import (
     results_publish,
 )
 from .notices import applicant_address
-from .reasons import reason_answer_draft, reason_request_answer, reason_request_create
+from .reasons import reason_answer_draft, reason_request_answer, reason_request_create, reason_request_deadline
 from .updates import update_confirm, update_decline, update_grant_problem, update_return, update_submit
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "reason_answer_draft",
     "reason_request_answer",
     "reason_request_create",
+    "reason_request_deadline",
     "results_publish",
     "update_confirm",
     "update_decline",

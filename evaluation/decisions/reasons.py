@@ -1,7 +1,9 @@
 """Requests for the reasons of choosing or rejecting an offer, and their answers."""
 
+import datetime
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -10,7 +12,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from applications.models import Application
+from core.enums import LegalParameterKey
 from core.errors import DomainError, InvalidState
+from core.legal import legal_parameter
 from core.money import GROSZ
 from core.permissions import require
 from core.transitions import record_change
@@ -21,6 +25,29 @@ from ..models import Decision, Evaluation, ReasonRequest, Score
 from ..ranking import evaluation_ranking
 from ..rules import can_answer_reason_request
 from .notices import notify_officials
+
+REQUESTS_PER_ADDRESS_PER_DAY = 20  # one address cannot flood the officials' queue
+
+
+def reason_request_deadline(evaluation):
+    """The last moment to ask for reasons: the end of the day, in Europe/Warsaw, that is
+    REASONS_REQUEST_DAYS after the results were published (art. 15 ust. 2j: "w terminie 30 dni od
+    dnia ogłoszenia wyników konkursu"); the day of publication is not counted."""
+    published_on = timezone.localdate(evaluation.published_at)
+    days = int(legal_parameter(LegalParameterKey.REASONS_REQUEST_DAYS, on=published_on))
+    last_day = published_on + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time()))
+
+
+def _count_request(email):
+    """Count one request from ``email`` today; False once the address has used up the day's limit."""
+    key = f"reason-requests:{timezone.localdate().isoformat()}:{email.lower()}"
+    cache.add(key, 0, timeout=60 * 60 * 24)
+    try:
+        return cache.incr(key) <= REQUESTS_PER_ADDRESS_PER_DAY
+    except ValueError:  # the key expired between add and incr
+        cache.set(key, 1, timeout=60 * 60 * 24)
+        return True
 
 
 def reason_request_create(*, application, name, email, question=""):
@@ -43,8 +70,23 @@ def reason_request_create(*, application, name, email, question=""):
         evaluation = Evaluation.objects.filter(call_id=application.call_id).first()
         if evaluation is None or evaluation.status != EvaluationStatus.PUBLISHED:
             raise InvalidState(_("Reasons can be requested once the results of the call have been published."))
+        deadline = reason_request_deadline(evaluation)
+        if timezone.now() >= deadline:
+            last_day = timezone.localdate(deadline) - datetime.timedelta(days=1)
+            raise InvalidState(
+                _("Reasons could be requested until %(date)s (art. 15 ust. 2j: within %(days)s days of the results).")
+                % {
+                    "date": last_day.strftime("%d.%m.%Y"),
+                    "days": (last_day - timezone.localdate(evaluation.published_at)).days,
+                }
+            )
         if not Decision.objects.filter(application=application, published_at__isnull=False).exists():
             raise InvalidState(_("There is no published decision on this offer."))
+        if not _count_request(email):
+            raise DomainError(
+                _("Too many requests were sent from this address today. Please try again tomorrow."),
+                code="too_many_requests",
+            )
         request = ReasonRequest.objects.create(
             application=application, requester_name=name[:200], requester_email=email, question=question
         )

@@ -177,3 +177,84 @@ def test_the_requests_are_for_officials_and_the_approver_only(who):
         assert response.status_code == (302 if user is None else 403)
         assert "Jan Dziennikarz" not in response.content.decode()
     assert html_client(world.approver).get(f"/panel/reason-requests/{request.pk}/").status_code == 200
+
+
+# --- The 30-day window (art. 15 ust. 2j) and the per-address limit -------------------------------------
+
+
+def _published_on(world):
+    from django.utils import timezone
+
+    world.evaluation.refresh_from_db()
+    return timezone.localdate(world.evaluation.published_at)
+
+
+def _at_local(day, hour, minute=0):
+    import datetime
+
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+def test_reasons_can_be_asked_on_the_thirtieth_day_after_the_results_and_not_after():
+    import datetime
+
+    import time_machine
+
+    world = published_world()
+    last_day = _published_on(world) + datetime.timedelta(days=30)
+    with time_machine.travel(_at_local(last_day, 23, 59), tick=False):
+        assert ask(world.offers[0]).pk
+    with time_machine.travel(_at_local(last_day + datetime.timedelta(days=1), 0, 0), tick=False):
+        with pytest.raises(InvalidState) as refused:
+            ask(world.offers[1])
+    assert last_day.strftime("%d.%m.%Y") in str(refused.value)
+    assert ReasonRequest.objects.count() == 1
+
+
+def test_the_window_follows_the_legal_parameter_in_force_on_the_day_of_the_results():
+    import datetime
+
+    import time_machine
+
+    from core.models import LegalParameter
+
+    world = published_world()
+    published_on = _published_on(world)
+    LegalParameter.objects.create(key="reasons_request_days", value=D("14"), effective_from=published_on)
+    with time_machine.travel(_at_local(published_on + datetime.timedelta(days=15), 12), tick=False):
+        with pytest.raises(InvalidState):
+            ask(world.offers[0])
+
+
+def test_the_request_page_says_until_when_and_hides_the_form_afterwards():
+    import datetime
+
+    import time_machine
+    from django.test import Client
+
+    world = published_world()
+    call = world.evaluation.call
+    last_day = _published_on(world) + datetime.timedelta(days=30)
+    url = f"/calls/{call.pk}/results/reasons/"
+    open_page = Client().get(url).content.decode()
+    assert last_day.strftime("%Y") in open_page and "<form" in open_page.split("<main", 1)[-1]
+    with time_machine.travel(_at_local(last_day + datetime.timedelta(days=2), 9), tick=False):
+        response = Client().get(url)
+        closed_page = response.content.decode().split("<main", 1)[-1]
+    assert response.status_code == 200
+    assert 'name="email"' not in closed_page
+
+
+def test_one_address_cannot_send_more_than_the_days_limit():
+    from evaluation.decisions.reasons import REQUESTS_PER_ADDRESS_PER_DAY
+
+    world = published_world()
+    for _ in range(REQUESTS_PER_ADDRESS_PER_DAY):
+        ask(world.offers[0])
+    with pytest.raises(DomainError) as refused:
+        ask(world.offers[1], email="JAN@gazeta.example.org")
+    assert refused.value.code == "too_many_requests"
+    assert ReasonRequest.objects.count() == REQUESTS_PER_ADDRESS_PER_DAY
+    assert ask(world.offers[1], email="inna@gazeta.example.org").pk
