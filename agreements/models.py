@@ -120,9 +120,9 @@ class Agreement(FSMModelMixin, TimeStampedModel):
         self.document = None
 
     @transition(field=status, source=AgreementStatus.READY, target=AgreementStatus.SIGNED)
-    def sign(self, *, method, at=None):
-        """Both sides signed: realisation starts."""
-        self.signing_method = method
+    def sign(self, *, signing_method, at=None):
+        """Both sides signed: realisation starts. (Not ``method``: django-fsm's own argument name.)"""
+        self.signing_method = signing_method
         self.signed_at = at or timezone.now()
 
     @transition(field=status, source=AgreementStatus.SIGNED, target=AgreementStatus.SETTLED)
@@ -165,8 +165,8 @@ class Annex(FSMModelMixin, TimeStampedModel):
         return f"{self.agreement} / {self.number}"
 
     @transition(field=status, source=AnnexStatus.DRAFT, target=AnnexStatus.SIGNED)
-    def sign(self, *, method, previous, at=None):
-        self.signing_method = method
+    def sign(self, *, signing_method, previous, at=None):
+        self.signing_method = signing_method
         self.previous = previous
         self.signed_at = at or timezone.now()
 

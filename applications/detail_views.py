@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from agreements.models import Agreement
 from core.roles import is_approver, is_official
 from core.transitions import available_transitions, history
 from core.views import forbidden, form_page
@@ -64,7 +65,12 @@ def detail_context(request, application):
     checks = list(application.formal_checks.select_related("checked_by", "version"))
     returned = application.status == ApplicationStatus.RETURNED_FOR_CORRECTION
     last_return = next((check for check in reversed(checks) if check.outcome == FormalOutcome.RETURNED), None)
+    agreement = Agreement.objects.filter(application=application).only("pk", "status", "number").first()
     return {
+        "agreement": agreement,
+        "can_prepare_agreement": is_official(user)
+        and agreement is None
+        and application.status == ApplicationStatus.AWARDED,
         "application": application,
         "offer": offer_content(application),
         "versions": versions,

@@ -18,6 +18,7 @@ Run (PostgreSQL on 127.0.0.1:5432, ``redis-server`` installed; ``make bench`` st
 
     .venv/bin/python bench/notices.py                  # about 2 min
     .venv/bin/python bench/notices.py --notices 2000 --workers 2
+    .venv/bin/python bench/notices.py --pool solo      # the task in the worker's main process, no pool child
 
 Exit status: 1 when a count is not exact (a notice lost or received twice), or with ``--strict`` when the
 target (>= 300 notices/s with 2 workers) is missed; else 0.
@@ -53,6 +54,12 @@ def parse_args(argv=None):
     parser.add_argument("--notices", type=int, default=10_000, help="notices per run (10000)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker processes per run (1 2)")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for a run's notices (300)")
+    parser.add_argument(
+        "--pool",
+        choices=["prefork", "solo"],
+        default="prefork",
+        help="the workers' pool: prefork (the production pool; one child per worker process) or solo (no child)",
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 when the target is missed")
     parser.add_argument("--smtp-sink", nargs=2, metavar=("PORT", "FILE"), help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -173,7 +180,7 @@ def run(args, env, sink_file, workers):
     try:
         for n in range(workers):
             cmd = [
-                sys.executable, "-m", "celery", "-A", "celery_app", "worker", "--pool", "prefork",
+                sys.executable, "-m", "celery", "-A", "celery_app", "worker", "--pool", args.pool,
                 "--concurrency", "1", "--loglevel", "WARNING", "--without-gossip", "--without-mingle",
                 "--without-heartbeat", "--hostname", f"bench{n}-{os.getpid()}@localhost",
             ]  # fmt: skip
@@ -270,7 +277,7 @@ def main(argv=None):
 
     print()
     print(
-        f"pozytek notices: outbox -> Celery (prefork, acks late, prefetch 1) on Redis -> SMTP (aiosmtpd); "
+        f"pozytek notices: outbox -> Celery ({args.pool}, acks late, prefetch 1) on Redis -> SMTP (aiosmtpd); "
         f"PostgreSQL; {os.cpu_count()} CPUs; Python {platform.python_version()}"
     )
     header = f"{'workers':>7} {'notices':>8} {'notices/s':>10} {'p50 s':>7} {'p99 s':>7} {'received':>9} {'twice':>6}"

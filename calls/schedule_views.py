@@ -29,6 +29,15 @@ TASK_DESCRIPTIONS = {
         "Reminds committee members to sign the impartiality declaration and to score the offers as the date "
         "for choosing offers nears (at most once a day per member)."
     ),
+    "smallgrants.tasks.close_due_comments": gettext_lazy(
+        "Closes the comment period of small grant offers (art. 19a) once its last day has passed."
+    ),
+    "reporting.tasks.remind_reports": gettext_lazy(
+        "Reminds organisations of reports due in 7 days or overdue, and of returns of funds due or overdue (once each)."
+    ),
+    "reporting.annual_tasks.remind_programme_report": gettext_lazy(
+        "Reminds officials to publish last year's programme report (due by 31 May), once per programme."
+    ),
     "celery.backend_cleanup": gettext_lazy("Celery's housekeeping: removes expired task results."),
 }
 

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 import agreements.api
+import reporting.annual_api
 import reporting.api
 import smallgrants.api
 from agreements.urls import panel_patterns as agreements_panel
@@ -28,6 +29,7 @@ from evaluation.urls import panel_patterns as committee_panel_patterns
 from notifications.urls import panel_patterns as notice_panel_patterns
 from organisations.api import OrganisationViewSet
 from organisations.urls import panel_patterns as organisation_panel_patterns
+from reporting.annual_urls import panel_patterns as annual_panel
 from reporting.urls import panel_patterns as reporting_panel
 from smallgrants.urls import panel_patterns as smallgrants_panel
 
@@ -52,6 +54,7 @@ router.register("results", ResultViewSet, basename="result")
 router.register("reason-requests", ReasonRequestViewSet, basename="reason-request")
 agreements.api.register(router)
 reporting.api.register(router)
+reporting.annual_api.register(router)
 smallgrants.api.register(router)
 
 urlpatterns = [
@@ -66,9 +69,11 @@ urlpatterns = [
     path("panel/", include((agreements_panel, "panel_agreements"))),
     path("panel/", include((reporting_panel, "panel_reporting"))),
     path("panel/", include((smallgrants_panel, "panel_smallgrants"))),
+    path("panel/", include((annual_panel, "panel_annual"))),
     path("", include("agreements.urls")),
     path("", include("reporting.urls")),
     path("", include("smallgrants.urls")),
+    path("", include("reporting.annual_urls")),
     path("", include("notifications.urls")),
     path("organisations/", include("organisations.urls")),
     path("offers/", include("applications.attachment_urls")),

@@ -385,4 +385,22 @@ def load_demo(*, today=None):
                 awarded_amount=task.planned_funds * Decimal("0.8"),
             )
     make_programme(year + 1, tasks=TASKS[:6])
+    _realisation_demo(organisations, today=today)
     return True
+
+
+def _realisation_demo(organisations, *, today):
+    """Small grants, agreements of the offers in realisation, their final reports, and last year's
+    programme report published (imported here: those apps build on ``core``)."""
+    from django.contrib.auth import get_user_model
+
+    from agreements.demo import seed_demo as agreements_demo
+    from reporting.annual import programme_report_publish
+    from reporting.demo import seed_demo as reports_demo
+    from smallgrants.demo import seed_demo as small_grants_demo
+
+    small_grants_demo(organisations=organisations, today=today)
+    agreements_demo(today=today)
+    reports_demo(today=today)
+    official = get_user_model().objects.get(username="urzednik")
+    programme_report_publish(programme=AnnualProgramme.objects.get(year=today.year - 1), actor=official)

@@ -56,7 +56,8 @@ class PreferencesForm(forms.Form):
     def __init__(self, *args, preferences, **kwargs):
         super().__init__(*args, **kwargs)
         for event, label in OPTIONAL_EVENTS.items():
-            self.fields[event] = forms.BooleanField(label=label, required=False, initial=preferences.get(event, True))
+            if event in preferences:  # the events this person can receive
+                self.fields[event] = forms.BooleanField(label=label, required=False, initial=preferences[event])
         for event, label in MANDATORY_EVENTS.items():
             self.fields[f"mandatory_{event}"] = forms.BooleanField(
                 label=label,
@@ -67,4 +68,4 @@ class PreferencesForm(forms.Form):
             )
 
     def choices(self):
-        return {event: self.cleaned_data.get(event, False) for event in OPTIONAL_EVENTS}
+        return {event: self.cleaned_data.get(event, False) for event in OPTIONAL_EVENTS if event in self.fields}

@@ -67,22 +67,21 @@ def outlet_unsubscribe(*, token):
     return outlet, kind
 
 
-def media_notice_write(*, outlet, kind, event, template, context, dedupe_key):
+def media_notice_write(*, outlet, kind, event, template, context, dedupe_key, attachments=()):
     """Write one message to ``outlet`` (in the caller's transaction) with its unsubscribe link in the
-    body (``unsubscribe_url`` in the template's context) and in the List-Unsubscribe header."""
+    body (``unsubscribe_url`` in the template's context) and in the List-Unsubscribe header, and the
+    ``(filename, StoredDocument)`` pairs of ``attachments`` as files."""
     link = unsubscribe_url(outlet, kind)
-    message = outbox_write(
+    return outbox_write(
         event=event,
         channel=Channel.MEDIA,
         recipient=outlet.email,
         template=template,
         context={**context, "outlet": outlet, "unsubscribe_url": link},
         dedupe_key=dedupe_key,
+        unsubscribe_url=link,
+        attachments=attachments,
     )
-    if message is not None:
-        message.unsubscribe_url = link
-        message.save(update_fields=["unsubscribe_url"])
-    return message
 
 
 def _consent_moment(value):

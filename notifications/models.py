@@ -12,8 +12,10 @@ from .enums import Channel, DeliveryStatus
 class OutboxMessage(models.Model):
     """A notice, written in the transaction of the change that causes it, delivered after commit.
 
-    Subject and bodies are rendered at creation, so what is sent is what the event said then.
-    ``dedupe_key`` is unique: firing the same event twice writes one row.
+    Subject and bodies are rendered at creation, so what is sent is what the event said then; they,
+    the recipient, the unsubscribe link and the attachments are never changed afterwards (delivery
+    reads them for a whole batch without a lock). ``dedupe_key`` is unique: firing the same event
+    twice writes one row.
     """
 
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.EMAIL)
@@ -46,8 +48,35 @@ class OutboxMessage(models.Model):
     @property
     def message_id(self):
         """A stable Message-ID from the dedupe key: a re-sent notice is recognisably the same mail."""
-        digest = hashlib.sha256(self.dedupe_key.encode()).hexdigest()[:40]
-        return f"<{digest}@{settings.MESSAGE_ID_DOMAIN}>"
+        return message_id_for(self.dedupe_key)
+
+
+def message_id_for(dedupe_key):
+    """The Message-ID of the notice with ``dedupe_key`` (see :attr:`OutboxMessage.message_id`)."""
+    digest = hashlib.sha256(dedupe_key.encode()).hexdigest()[:40]
+    return f"<{digest}@{settings.MESSAGE_ID_DOMAIN}>"
+
+
+class OutboxAttachment(models.Model):
+    """A file a notice carries (e.g. the results PDF in a press note): a stored document, sent under
+    ``filename``. Written with its message, in the same transaction; never changed afterwards."""
+
+    message = models.ForeignKey(
+        OutboxMessage, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("notice")
+    )
+    document = models.ForeignKey(
+        "core.StoredDocument", on_delete=models.PROTECT, related_name="+", verbose_name=_("document")
+    )
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100, default="application/pdf")
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.filename
 
 
 class MediaOutlet(TimeStampedModel):
@@ -96,6 +125,16 @@ class PressNote(TimeStampedModel):
         verbose_name=_("approved by"),
     )
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    # The results PDF stored at publication: attached to the message each outlet receives.
+    results_document = models.ForeignKey(
+        "core.StoredDocument",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("results (PDF)"),
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -21,14 +21,22 @@ def press_note_draft(*, call, context, automatic):
     with translation.override("pl"):
         subject = " ".join(render_to_string("notifications/press_results_subject.txt", context).split())
         body = render_to_string("notifications/press_results_body.txt", context).strip()
+    # The results PDF stored at publication (the context's evaluation carries it): sent with the note.
+    document = getattr(context.get("evaluation"), "results_document", None)
     note, created = PressNote.objects.get_or_create(
-        call=call, defaults={"subject": subject[:300], "body": body, "generated_body": body}
+        call=call,
+        defaults={"subject": subject[:300], "body": body, "generated_body": body, "results_document": document},
     )
     if created:
         record_change(note, transition="draft", from_state="", to_state=PressNoteStatus.DRAFT, actor=None)
         if automatic:
             _approve(note, actor=None)
     return note
+
+
+def results_filename(call_id):
+    """The name the results PDF is sent under (as the API serves it)."""
+    return f"wyniki-konkursu-{call_id}.pdf"
 
 
 def _approve(note, *, actor):
@@ -44,6 +52,7 @@ def _approve(note, *, actor):
         actor=actor,
         data={"automatic": actor is None},
     )
+    attachments = [(results_filename(note.call_id), note.results_document)] if note.results_document_id else []
     sent = 0
     for outlet in outlets_for(RESULTS):
         sent += (
@@ -54,6 +63,7 @@ def _approve(note, *, actor):
                 template="press_note",
                 context={"note": note, "call": note.call},
                 dedupe_key=f"results_published:call:{note.call_id}:media:{outlet.pk}",
+                attachments=attachments,
             )
             is not None
         )
@@ -61,7 +71,11 @@ def _approve(note, *, actor):
 
 
 def _locked_draft(note):
-    locked = PressNote.objects.select_for_update().select_related("call").get(pk=note.pk)
+    locked = (
+        PressNote.objects.select_for_update(of=("self", "call"))
+        .select_related("call", "results_document")
+        .get(pk=note.pk)
+    )
     if locked.status != PressNoteStatus.DRAFT:
         raise InvalidState(_("This press note has already been approved and sent."))
     return locked

@@ -1,19 +1,26 @@
 """Writing notices to the outbox and delivering them (see ARCHITECTURE.md, "Side effects")."""
 
+import functools
 import logging
 import smtplib
 import threading
 import time
+import uuid
 from datetime import timedelta
+from email.charset import BASE64, Charset
+from email.header import Header
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core.models import StoredDocument
+
 from .enums import Channel, DeliveryStatus
-from .models import OutboxMessage
+from .models import OutboxAttachment, OutboxMessage, message_id_for
 
 logger = logging.getLogger(__name__)
 
@@ -22,13 +29,25 @@ logger = logging.getLogger(__name__)
 RETRY_DELAYS = [10, 30, 60, 300, 900, 1800]
 
 
-def outbox_write(*, event, recipient, template, context, dedupe_key, channel=Channel.EMAIL, language="pl"):
+def outbox_write(
+    *,
+    event,
+    recipient,
+    template,
+    context,
+    dedupe_key,
+    channel=Channel.EMAIL,
+    language="pl",
+    unsubscribe_url="",
+    attachments=(),
+):
     """Render a notice and write it to the outbox inside the caller's transaction.
 
     Renders ``notifications/<template>_subject.txt``, ``_body.txt`` and ``_body.html`` in
-    ``language``. A second write with the same ``dedupe_key`` writes nothing. The delivery task is
-    enqueued after commit; if the broker is down the row stays pending for the sweeper.
-    Returns the message, or ``None`` when the key was already used.
+    ``language``. ``unsubscribe_url`` is sent as List-Unsubscribe; ``attachments`` are
+    ``(filename, StoredDocument)`` pairs, sent as PDF files. A second write with the same
+    ``dedupe_key`` writes nothing. The delivery task is enqueued after commit; if the broker is down
+    the row stays pending for the sweeper. Returns the message, or ``None`` when the key was already used.
     """
     context = {**context, "site_url": settings.SITE_URL}
     with translation.override(language):
@@ -45,6 +64,11 @@ def outbox_write(*, event, recipient, template, context, dedupe_key, channel=Cha
                 body_text=body_text,
                 body_html=body_html,
                 dedupe_key=dedupe_key,
+                unsubscribe_url=unsubscribe_url,
+            )
+            OutboxAttachment.objects.bulk_create(
+                OutboxAttachment(message=message, document=document, filename=filename)
+                for filename, document in attachments
             )
     except IntegrityError:
         return None
@@ -174,21 +198,165 @@ def _smtp_connection():
     return connection
 
 
-def _send(message):
-    mail = EmailMultiAlternatives(
-        subject=message.subject,
-        body=message.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[message.recipient],
-        headers={"Message-ID": message.message_id, "X-Pozytek-Event": message.event},
+# Headers with non-ASCII text (the sender's name, most subjects) are given to Django already encoded (RFC 2047,
+# base64, on one line): Django would encode them with the "shortest of base64 and quoted-printable" rule of
+# Python's email package, which measures the quoted-printable length byte by byte, on every message, twice
+# for the sender. It was the largest single cost of a delivery. The result decodes to the same text.
+_UTF8_BASE64 = Charset("utf-8")
+_UTF8_BASE64.header_encoding = BASE64
+
+
+@functools.lru_cache(maxsize=256)
+def _header(value):
+    """``value`` as an ASCII header value: itself when ASCII, else encoded words on one line."""
+    if value.isascii():
+        return value
+    return Header(value, _UTF8_BASE64).encode(linesep=" ")
+
+
+@functools.lru_cache(maxsize=16)
+def _sender(from_email):
+    """``(envelope address, From header)`` for a sender such as ``Name <address>``."""
+    name, address = parseaddr(from_email)
+    if "@" not in address:  # not "Name <address>": left to Django, as it was
+        return from_email, from_email
+    # One encoded word for a non-ASCII name (split words would decode with a space between them in a name).
+    return address, formataddr((name, address), charset=_UTF8_BASE64)
+
+
+class _Mail(EmailMultiAlternatives):
+    """Django's message with its MIME boundaries chosen here: Python's email package would compile a regular
+    expression for each random boundary it makes (to check the text does not contain it), on every message.
+    A boundary with 128 random bits cannot occur in the text by chance."""
+
+    def message(self):
+        message = super().message()
+        for part in message.walk():
+            if part.is_multipart() and part.get_boundary() is None:
+                part.set_boundary(f"=_pozytek_{uuid.uuid4().hex}")
+        return message
+
+
+def _send(content, files):
+    """Send one message (``content`` as read by :func:`_contents`; ``files``: document id -> bytes)."""
+    envelope_from, from_header = _sender(settings.DEFAULT_FROM_EMAIL)
+    mail = _Mail(
+        subject=_header(content["subject"]),
+        body=content["body_text"],
+        from_email=envelope_from,
+        to=[content["recipient"]],
+        headers={
+            "From": from_header,
+            "Message-ID": message_id_for(content["dedupe_key"]),
+            "X-Pozytek-Event": content["event"],
+        },
         connection=_smtp_connection(),
     )
-    if message.unsubscribe_url:  # media outlets: one-click unsubscribe (RFC 2369, RFC 8058)
-        mail.extra_headers["List-Unsubscribe"] = f"<{message.unsubscribe_url}>"
+    if content["unsubscribe_url"]:  # media outlets: one-click unsubscribe (RFC 2369, RFC 8058)
+        mail.extra_headers["List-Unsubscribe"] = f"<{content['unsubscribe_url']}>"
         mail.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    if message.body_html:
-        mail.attach_alternative(message.body_html, "text/html")
+    if content["body_html"]:
+        mail.attach_alternative(content["body_html"], "text/html")
+    for filename, content_type, document_id in content["attachments"]:
+        mail.attach(filename, files[document_id], content_type)
     mail.send(fail_silently=False)
+
+
+# What delivery reads of a message. All of it is written with the row (and its attachments) in one transaction
+# and never changed afterwards, so it is read once for a whole batch, without a lock; the lock taken per
+# message (below) re-checks that the message is still pending.
+CONTENT_FIELDS = ("pk", "event", "recipient", "subject", "body_text", "body_html", "dedupe_key", "unsubscribe_url")
+ATTACHMENT_FIELDS = ("attachments__filename", "attachments__content_type", "attachments__document")
+
+
+def _contents(message_ids):
+    """The content of the pending messages among ``message_ids`` in one query, as ``{pk: dict}`` with each
+    message's ``attachments`` as ``[(filename, content_type, document id)]``."""
+    contents = {}
+    rows = (
+        OutboxMessage.objects.filter(pk__in=message_ids, status=DeliveryStatus.PENDING)
+        .order_by("pk", "attachments__pk")
+        .values_list(*CONTENT_FIELDS, *ATTACHMENT_FIELDS)
+    )
+    size = len(CONTENT_FIELDS)
+    for row in rows:
+        content = contents.get(row[0])
+        if content is None:
+            content = contents[row[0]] = dict(zip(CONTENT_FIELDS, row[:size], strict=True))
+            content["attachments"] = []
+        if row[size] is not None:
+            content["attachments"].append(row[size:])
+    return contents
+
+
+def _files(contents):
+    """Every document the messages attach, each read once: document id -> its bytes, or the exception
+    reading it raised (the attempts of the messages that attach it fail with that error, and are retried)."""
+    ids = {document_id for content in contents for _, _, document_id in content["attachments"]}
+    files = {}
+    for pk, document in StoredDocument.objects.in_bulk(ids).items() if ids else ():
+        try:
+            files[pk] = document.read()
+        except Exception as exc:  # noqa: BLE001 - any storage error; recorded on each message that attaches it
+            files[pk] = exc
+    return files
+
+
+# The two statements of every delivery, in SQL: building them with the ORM cost more than running them. The lock
+# is what ``select_for_update(skip_locked=True)`` emits: a row another worker holds is skipped, not waited for.
+# (The table is OutboxMessage's; a test checks the name.)
+_LOCK_SQL = (
+    'SELECT "attempts" FROM "notifications_outboxmessage" WHERE "id" = %s AND "status" = %s FOR UPDATE SKIP LOCKED'
+)
+_SENT_SQL = (
+    'UPDATE "notifications_outboxmessage" SET "attempts" = %s, "status" = %s, "sent_at" = %s, "last_error" = \'\', '
+    '"next_attempt_at" = NULL WHERE "id" = %s'
+)
+
+
+def _deliver_one(content, files, retry_delays):
+    """Lock the message, send it, mark it sent — in one transaction (see :func:`outbox_deliver`)."""
+    pk = content["pk"]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_LOCK_SQL, [pk, DeliveryStatus.PENDING])
+        row = cursor.fetchone()
+        if row is None:  # sent or failed meanwhile, or locked by a worker sending it now
+            return "skip"
+        attempts = row[0] + 1
+        try:
+            for _, _, document_id in content["attachments"]:
+                file = files.get(document_id, StoredDocument.DoesNotExist(f"document {document_id}"))
+                if isinstance(file, Exception):
+                    raise file
+            _send(content, files)
+        except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
+            _drop_smtp_connection()  # its state is unknown after an error: the next attempt opens a new one
+            error = f"{type(exc).__name__}: {exc}"[:2000]
+            pending = OutboxMessage.objects.filter(pk=pk)
+            if _is_permanent(exc) or attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+                pending.update(attempts=attempts, last_error=error, status=DeliveryStatus.FAILED, next_attempt_at=None)
+                logger.error("Notice %s failed for good: %s", pk, error)
+                return "failed"
+            delay = retry_delays[min(attempts - 1, len(retry_delays) - 1)]
+            pending.update(
+                attempts=attempts, last_error=error, next_attempt_at=timezone.now() + timedelta(seconds=delay)
+            )
+            return ("retry", delay)
+        cursor.execute(_SENT_SQL, [attempts, DeliveryStatus.SENT, timezone.now(), pk])
+        return "sent"
+
+
+def outbox_deliver_many(message_ids, *, retry_delays=RETRY_DELAYS):
+    """Deliver a batch of messages, each in its own transaction; returns each one's result, in order.
+
+    One query reads the content of the batch's pending messages (and the documents they attach are
+    read once); then each message is delivered as :func:`outbox_deliver` says. A message sent
+    meanwhile by another worker is skipped: its lock fails or it is no longer pending.
+    """
+    message_ids = list(message_ids)
+    contents = _contents(message_ids)
+    files = _files(contents.values())
+    return [_deliver_one(contents[pk], files, retry_delays) if pk in contents else "skip" for pk in message_ids]
 
 
 def outbox_deliver(*, message_id, retry_delays=RETRY_DELAYS):
@@ -197,38 +365,12 @@ def outbox_deliver(*, message_id, retry_delays=RETRY_DELAYS):
     Returns ``"sent"``, ``"skip"`` (already sent, failed, or being sent by another worker),
     ``"retry"`` with a delay in seconds as ``("retry", delay)``, or ``"failed"``.
     Holding the row lock while sending means two workers never send the same row at once, and a
-    worker killed mid-send leaves the row pending (at-least-once, with a stable Message-ID).
+    worker killed mid-send leaves the row pending (at-least-once, with a stable Message-ID). Each
+    message is marked sent in its own transaction, committed before the next one is sent: a crash
+    re-sends at most the one message whose data the server had accepted when the worker died.
     """
-    with transaction.atomic():
-        message = (
-            OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(pk=message_id, status=DeliveryStatus.PENDING)
-            .first()
-        )
-        if message is None:
-            return "skip"
-        message.attempts += 1
-        try:
-            _send(message)
-        except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row
-            _drop_smtp_connection()  # its state is unknown after an error: the next attempt opens a new one
-            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if _is_permanent(exc) or message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-                message.status = DeliveryStatus.FAILED
-                message.next_attempt_at = None
-                message.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
-                logger.error("Notice %s failed for good: %s", message.pk, message.last_error)
-                return "failed"
-            delay = retry_delays[min(message.attempts - 1, len(retry_delays) - 1)]
-            message.next_attempt_at = timezone.now() + timedelta(seconds=delay)
-            message.save(update_fields=["attempts", "last_error", "next_attempt_at"])
-            return ("retry", delay)
-        message.status = DeliveryStatus.SENT
-        message.sent_at = timezone.now()
-        message.last_error = ""
-        message.next_attempt_at = None
-        message.save(update_fields=["attempts", "status", "sent_at", "last_error", "next_attempt_at"])
-        return "sent"
+    (result,) = outbox_deliver_many([message_id], retry_delays=retry_delays)
+    return result
 
 
 def outbox_sweep(*, limit=1000):

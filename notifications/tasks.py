@@ -2,7 +2,7 @@ import logging
 
 from celery import shared_task
 
-from .services import RETRY_DELAYS, outbox_deliver, outbox_sweep
+from .services import RETRY_DELAYS, outbox_deliver, outbox_deliver_many, outbox_sweep
 
 logger = logging.getLogger(__name__)
 
@@ -25,8 +25,9 @@ def deliver_outbox_messages(self, message_ids):
     Redelivered whole after a crash (acks late): the messages already sent are skipped.
     """
     results = {}
-    for message_id in message_ids:
-        result = outbox_deliver(message_id=message_id, retry_delays=self.retry_delays)
+    for message_id, result in zip(
+        message_ids, outbox_deliver_many(message_ids, retry_delays=self.retry_delays), strict=True
+    ):
         if isinstance(result, tuple):
             _, delay = result
             # If the broker is down now, the row (pending, with its next attempt) waits for the sweeper.

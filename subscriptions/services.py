@@ -227,3 +227,47 @@ def subscribers_notify_call_announced(call):
         )
         written += message is not None
     return written
+
+
+def subscribers_notify_small_grant_published(small_grant):
+    """Within the publication's transaction: a notice to each confirmed subscriber of the small grant's
+    sphere that the offer is published for comments (art. 19a ust. 3), with the comment period.
+
+    One notice per small grant per subscriber (the outbox's dedupe key); an address already told of
+    this publication as a media outlet is not told twice. Each notice carries the links to change or
+    cancel the subscription.
+    """
+    already = {
+        recipient.lower()
+        for recipient in OutboxMessage.objects.filter(
+            dedupe_key__startswith=f"small_grant_published:{small_grant.pk}:"
+        ).values_list("recipient", flat=True)
+    }
+    subscriptions = (
+        Subscription.objects.filter(confirmed_at__isnull=False)
+        .filter(Q(all_spheres=True) | Q(spheres=small_grant.sphere_id))
+        .distinct()
+        .prefetch_related("spheres")
+        .order_by("pk")
+    )
+    written = 0
+    for subscription in subscriptions:
+        if subscription.email in already:
+            continue
+        message = outbox_write(
+            event="small_grant_published",
+            recipient=subscription.email,
+            template="small_grant_published_subscriber",
+            context={
+                "small_grant": small_grant,
+                "organisation": small_grant.organisation,
+                "subscription": subscription,
+                "spheres": subscription.sphere_list(),
+                "manage_link": manage_link(subscription.email),
+                "unsubscribe_link": unsubscribe_link(subscription.email),
+            },
+            dedupe_key=f"small_grant_published:{small_grant.pk}:subscriber:{subscription.pk}",
+            language=subscription.language,
+        )
+        written += message is not None
+    return written

@@ -137,6 +137,10 @@ MESSAGE_ID_DOMAIN = env("MESSAGE_ID_DOMAIN", default="pozytek.local")
 
 # The authority that runs the programme (shown on documents).
 AUTHORITY_NAME = env("AUTHORITY_NAME", default="Prezydent Miasta Zabrze")
+# Open data (360Giving): the prefix of grant identifiers and the funder's identifier and name.
+OPEN_DATA_PREFIX = env("OPEN_DATA_PREFIX", default="360G-pozytek-")
+FUNDER_ID = env("FUNDER_ID", default="")  # e.g. PL-REGON-<the city's REGON>
+FUNDER_NAME = env("FUNDER_NAME", default="")  # empty: AUTHORITY_NAME
 AUTHORITY_OFFICE = env("AUTHORITY_OFFICE", default="Urząd Miejski w Zabrzu, Centrum Organizacji Pozarządowych")
 
 # Cache (public pages): Redis when configured, so every web process sees the same invalidation.
@@ -164,6 +168,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 200
+# Keep a worker's database connection across tasks (Celery closes it after each task otherwise: a new
+# PostgreSQL connection per batch of notices); Django's own checks still drop an unusable one.
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=100)
 CELERY_WORKER_SOFT_SHUTDOWN_TIMEOUT = 10
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -188,7 +195,21 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Every quarter of an hour; each draft offer's members are reminded once (the outbox's dedupe key).
     "remind-offer-deadlines": {"task": "calls.tasks.remind_offer_deadlines", "schedule": crontab(minute="*/15")},
+    # Every quarter of an hour: small grants whose comment period ended (art. 19a ust. 4).
+    "close-small-grant-comments": {
+        "task": "smallgrants.tasks.close_due_comments",
+        "schedule": crontab(minute="*/15"),
+    },
+    # Daily; each report and each return of funds is reminded once per kind (the outbox's dedupe key).
+    "remind-reports": {"task": "reporting.tasks.remind_reports", "schedule": crontab(minute=0, hour=8)},
+    # Daily; each official is reminded once per programme (the outbox's dedupe key).
+    "remind-programme-report": {
+        "task": "reporting.annual_tasks.remind_programme_report",
+        "schedule": crontab(minute=0, hour=8),
+    },
 }
+# The worker autodiscovers only ``tasks`` modules.
+CELERY_IMPORTS = ["reporting.annual_tasks"]
 OUTBOX_SWEEP_AFTER_SECONDS = env.int("OUTBOX_SWEEP_AFTER_SECONDS", default=60)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 
@@ -213,7 +234,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"CancellationGroundEnum": "calls.enums.CancellationGround"},
+    "ENUM_NAME_OVERRIDES": {
+        "CancellationGroundEnum": "calls.enums.CancellationGround",
+        "AttachmentKindEnum": "applications.enums.AttachmentKind",
+        "ReportKindEnum": "reporting.enums.ReportKind",
+    },
 }
 
 LOGGING = {

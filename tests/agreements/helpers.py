@@ -9,8 +9,10 @@ from django.utils import timezone
 from agreements.enums import AgreementStatus
 from agreements.models import Agreement, Tranche
 from applications.enums import ApplicationStatus
+from smallgrants.enums import SmallGrantStatus
+from smallgrants.models import SmallGrant
 from tests.applications.helpers import offer
-from tests.factories import CallFactory
+from tests.factories import CallFactory, OrganisationFactory, ProgrammeFactory
 
 APPLICATION_STATUS_OF = {
     AgreementStatus.DRAFT: ApplicationStatus.AWARDED,
@@ -67,3 +69,37 @@ def agreement(status=AgreementStatus.SIGNED, *, call=None, grant=Decimal("900.00
         paid_amount=grant if signed else None,
     )
     return made, member
+
+
+def small_grant(status=SmallGrantStatus.COMMENTS_CLOSED):
+    """A small grant of a verified organisation asking for 7 500,00 zł, in ``status``."""
+    programme = ProgrammeFactory()
+    today = timezone.localdate()
+    return SmallGrant.objects.create(
+        organisation=OrganisationFactory(verified_at=timezone.now()),
+        programme=programme,
+        sphere=_sphere(),
+        title="Festyn sąsiedzki",
+        status=status,
+        realisation_start=today + datetime.timedelta(days=20),
+        realisation_end=today + datetime.timedelta(days=50),
+        requested_amount=Decimal("7500.00"),
+        content={"description": "Festyn"},
+    )
+
+
+def _sphere():
+    from organisations.models import Sphere
+
+    return Sphere.objects.first() or Sphere.objects.create(code="99", name_pl="Kultura", name_en="Culture")
+
+
+def pl(msgid, **params):
+    """``msgid`` as a Polish page shows it (translated once the catalogue has it), HTML-escaped."""
+    from django.utils import translation
+    from django.utils.html import escape
+    from django.utils.translation import gettext
+
+    with translation.override("pl"):
+        text = gettext(msgid)
+    return escape(text % params if params else text)

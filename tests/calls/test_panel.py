@@ -111,6 +111,7 @@ def call_form_data(planned_task, **overrides):
         "decision_by": d(deadline + datetime.timedelta(days=14)),
         "max_grant_share_percent": "90",
         "max_admin_cost_percent": "10",
+        "allowed_cost_shift_percent": "15",
         "min_score": "30",
         "published_bip_at": dt(published),
         "published_board_at": dt(published),

@@ -17,6 +17,7 @@ from calls.urls import panel_patterns
 from evaluation.result_urls import panel_patterns as result_panel_patterns
 from evaluation.urls import panel_patterns as committee_panel_patterns
 from notifications.urls import panel_patterns as notice_panel_patterns
+from reporting.annual_urls import panel_patterns as annual_panel_patterns
 from reporting.urls import panel_patterns as reporting_panel_patterns
 from smallgrants.urls import panel_patterns as smallgrants_panel_patterns
 from tests.calls.helpers import CANCEL_BODY, TRANSITIONS, World, db_snapshot, status_changes, stored_status
@@ -42,6 +43,7 @@ def _panel_targets():
     targets += [f"panel_agreements:{pattern.name}" for pattern in agreements_panel_patterns]
     targets += [f"panel_reporting:{pattern.name}" for pattern in reporting_panel_patterns]
     targets += [f"panel_smallgrants:{pattern.name}" for pattern in smallgrants_panel_patterns]
+    targets += [f"panel_annual:{pattern.name}" for pattern in annual_panel_patterns]
     return targets
 
 
@@ -136,6 +138,10 @@ def panel_request(world, target):
         return results_panel_request(world, target.split(":")[1])
     if target.startswith("panel_notices:"):
         return notice_panel_request(world, target.split(":")[1])
+    if target.startswith("panel_annual:"):
+        from tests.reporting.annual_panel_requests import panel_request as annual_request
+
+        return annual_request(world, target.split(":")[1])
     for app in ("agreements", "reporting", "smallgrants"):
         if target.startswith(f"panel_{app}:"):
             module = importlib.import_module(f"tests.{app}.panel_requests")

@@ -444,3 +444,11 @@ def test_every_retry_delay_is_below_the_visibility_timeout_and_tasks_are_acked_l
     assert max(delays) < settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
     assert app.conf.task_acks_late and app.conf.task_reject_on_worker_lost
     assert app.conf.worker_prefetch_multiplier == 1
+
+
+def test_the_delivery_statements_name_the_outbox_table():
+    from notifications import services
+
+    table = f'"{OutboxMessage._meta.db_table}"'
+    assert table in services._LOCK_SQL and table in services._SENT_SQL
+    assert services._LOCK_SQL.endswith("FOR UPDATE SKIP LOCKED")

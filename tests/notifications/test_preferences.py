@@ -12,7 +12,7 @@ from calls.services import call_announce
 from evaluation.enums import EvaluationStatus
 from evaluation.services import scoring_reminders_write
 from notifications.models import NoticePreference, OutboxMessage
-from notifications.preferences import MANDATORY_EVENTS, OPTIONAL_EVENTS, preferences_of, wants
+from notifications.preferences import MANDATORY_EVENTS, OPTIONAL_EVENTS, STAFF_EVENTS, preferences_of, wants
 from tests.evaluation.results_world import Scored, seat
 from tests.factories import CallFactory, OrganisationFactory, UserFactory, make_ngo_member
 
@@ -29,7 +29,7 @@ def test_the_page_shows_optional_notices_on_and_mandatory_ones_always_on_and_dis
     page = logged_in(ngo_member).get("/accounts/preferences/")
     assert page.status_code == 200
     html = page.content.decode()
-    for event in OPTIONAL_EVENTS:
+    for event in set(OPTIONAL_EVENTS) - STAFF_EVENTS:
         assert f'name="{event}"' in html
     for event in MANDATORY_EVENTS:
         field = html[html.index(f'name="mandatory_{event}"') - 200 :][:400]
@@ -95,3 +95,14 @@ def test_scoring_reminders_respect_the_members_choice():
 
     recipients = set(OutboxMessage.objects.filter(event="scoring_reminder").values_list("recipient", flat=True))
     assert keen.email in recipients and tired.email not in recipients
+
+
+def test_officials_also_choose_the_staff_notices_that_members_never_see(ngo_member, official):
+    assert not STAFF_EVENTS & set(preferences_of(ngo_member))
+    assert STAFF_EVENTS <= set(preferences_of(official))
+    page = logged_in(official).get("/accounts/preferences/").content.decode()
+    assert 'name="small_grant_comment"' in page
+    assert 'name="small_grant_comment"' not in logged_in(ngo_member).get("/accounts/preferences/").content.decode()
+    logged_in(official).post("/accounts/preferences/", {"report_received": "on", "call_announced": "on"})
+    assert not wants(official, "small_grant_comment")
+    assert wants(official, "report_received")

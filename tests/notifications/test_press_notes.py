@@ -8,9 +8,10 @@ from calls.models import Call
 from core.errors import InvalidState
 from core.models import StatusChange
 from evaluation.decisions import results_publish
-from notifications.enums import Channel
+from notifications.enums import Channel, DeliveryStatus
 from notifications.models import OutboxMessage, PressNote, PressNoteStatus
 from notifications.press import press_note_approve
+from notifications.services import outbox_deliver
 from tests.evaluation.test_publish import decided_world
 from tests.factories import make_ngo_member
 
@@ -108,3 +109,49 @@ def test_the_public_and_ngo_members_cannot_approve(role):
     assert response.status_code == (302 if role == "anonymous" else 403)
     assert PressNote.objects.get(pk=note.pk).status == PressNoteStatus.DRAFT
     assert not OutboxMessage.objects.filter(event="results_published").exists()
+
+
+def test_the_approved_note_carries_the_results_pdf_and_a_repeated_delivery_is_the_same_mail(mailbox):
+    world = published()
+    note = PressNote.objects.get(call=world.call)
+    world.refresh()
+    document = world.evaluation.results_document
+    assert note.results_document == document
+
+    press_note_approve(actor=world.official, note=note)
+
+    message = OutboxMessage.objects.get(event="results_published", recipient=world.outlets[0].email)
+    (attachment,) = message.attachments.all()
+    assert (attachment.document, attachment.filename) == (document, f"wyniki-konkursu-{world.call.pk}.pdf")
+    assert outbox_deliver(message_id=message.pk) == "sent"
+    assert outbox_deliver(message_id=message.pk) == "skip"  # sent: never again
+    # A crash after the server accepted the data and before the row was marked sent: delivered again, the
+    # same mail (Message-ID, headers, file) the recipient can recognise.
+    OutboxMessage.objects.filter(pk=message.pk).update(status=DeliveryStatus.PENDING)
+    assert outbox_deliver(message_id=message.pk) == "sent"
+
+    first, again = mailbox.to(world.outlets[0].email)
+    for mail in (first, again):
+        assert mail["Message-ID"] == message.message_id
+        assert mail["List-Unsubscribe"].strip() == f"<{message.unsubscribe_url}>"
+        (part,) = list(mail.iter_attachments())
+        assert part.get_content_type() == "application/pdf"
+        assert part.get_filename() == f"wyniki-konkursu-{world.call.pk}.pdf"
+        assert part.get_content() == document.read() and part.get_content().startswith(b"%PDF")
+
+
+def test_a_missing_results_file_fails_the_attempt_and_the_note_is_retried_not_sent_without_it(mailbox):
+    world = published()
+    note = PressNote.objects.get(call=world.call)
+    press_note_approve(actor=world.official, note=note)
+    message = OutboxMessage.objects.get(event="results_published", recipient=world.outlets[0].email)
+    world.refresh()
+    world.evaluation.results_document.file.delete(save=False)
+
+    result = outbox_deliver(message_id=message.pk)
+
+    assert isinstance(result, tuple) and result[0] == "retry"
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == (DeliveryStatus.PENDING, 1)
+    assert message.last_error
+    assert not mailbox.to(world.outlets[0].email)
