@@ -3,22 +3,18 @@ transaction and says its effects; every change of state goes through ``run_trans
 
 import copy
 import datetime
-import hashlib
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from applications.attachments import clean_original_name, detect_content_type
 from applications.completeness import parse_amount, rows, text
 from applications.enums import ApplicationStatus
 from applications.models import Application
@@ -29,6 +25,7 @@ from core.money import format_pln
 from core.permissions import require
 from core.roles import OFFICIAL, is_official
 from core.transitions import record_change, run_transition
+from core.uploads import check_upload, clean_original_name, save_with_file
 from core.validators import validate_plausible_date
 from notifications.services import outbox_write
 from organisations.models import Membership
@@ -703,47 +700,13 @@ def agreement_terminate(*, agreement, actor, reason):
 PDF_ONLY = gettext_lazy("Only PDF files are accepted; this file's content is not a PDF.")
 
 
-def _refuse_file(message, code):
-    raise DomainError(message, code=code, errors={"file": [message]})
-
-
-def _read(upload, limit):
-    digest = hashlib.sha256()
-    size = 0
-    head = b""
-    upload.seek(0)
-    for chunk in upload.chunks():
-        size += len(chunk)
-        if size > limit:
-            _refuse_file(
-                _("The file is too large: at most %(limit)s is accepted.") % {"limit": filesizeformat(limit)},
-                "file_too_large",
-            )
-        if len(head) < 8:
-            head += chunk[: 8 - len(head)]
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest(), size, detect_content_type(head)
-
-
 def agreement_file_add(*, agreement, actor, upload, annex=None):
     """Upload the signed agreement (while it is ready for signing) or a signed annex (while the annex
     waits for signing): a PDF by its content, at most ``settings.ATTACHMENT_MAX_BYTES``, hashed.
     The organisation's members or an official. Effects: the file under MEDIA_ROOT/agreements/, its
     row, a StatusChange row ("file_uploaded") on the agreement."""
-    limit = settings.ATTACHMENT_MAX_BYTES
-    if upload is None:
-        _refuse_file(_("Choose a file."), "file_missing")
-    if upload.size is not None and upload.size > limit:
-        _refuse_file(
-            _("The file is too large: at most %(limit)s is accepted.") % {"limit": filesizeformat(limit)},
-            "file_too_large",
-        )
-    sha256, size, content_type = _read(upload, limit)
-    if size == 0:
-        _refuse_file(_("The file is empty."), "file_empty")
-    if content_type != "application/pdf":
-        _refuse_file(PDF_ONLY, "file_type_not_accepted")
+    checked = check_upload(upload, accepted={"application/pdf"}, not_accepted=PDF_ONLY)
+    sha256 = checked.sha256
     with transaction.atomic():
         locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
         if annex is not None:
@@ -755,17 +718,12 @@ def agreement_file_add(*, agreement, actor, upload, annex=None):
             kind=AgreementFileKind.SIGNED_ANNEX if annex else AgreementFileKind.SIGNED_AGREEMENT,
             original_name=clean_original_name(upload.name),
             sha256=sha256,
-            size=size,
-            content_type=content_type,
+            size=checked.size,
+            content_type=checked.content_type,
             uploaded_by=actor,
             uploaded_at=timezone.now(),
         )
-        file.file.save("upload", upload, save=False)
-        try:
-            file.save()
-        except BaseException:
-            file.file.delete(save=False)
-            raise
+        save_with_file(file, upload)
         if not is_official(actor):
             _notify_officials(locked, event="agreement_file_uploaded", key=sha256, context={"file": file})
         record_change(

@@ -1,55 +1,24 @@
 """Offer attachments (*załączniki do oferty*): who may add or remove them, and the writes.
 
-A file is accepted for what its bytes are — a PDF, PNG or JPEG by its magic numbers — never for its
-name or the type the browser declared; it is capped in size, hashed (SHA-256) while it is read in
-chunks, and stored under the private MEDIA_ROOT, served only by views that check
-:func:`applications.rules.can_view_application`.
+Files are checked and stored as every upload is (:mod:`core.uploads`), and served only by views
+that check :func:`applications.rules.can_view_application`.
 """
 
-import hashlib
-import unicodedata
 from pathlib import PurePosixPath
 
-from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core.errors import DomainError, NotFound
 from core.permissions import require
+from core.uploads import FALLBACK_STEM, check_upload, clean_original_name, save_with_file
 
 from .enums import AttachmentKind
 from .models import ATTACHMENT_EXTENSIONS, Application, Attachment
 from .rules import can_add_attachment, can_delete_attachment
-
-# (magic bytes at the start of the file, content type)
-SIGNATURES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-)
-SIGNATURE_LENGTH = max(len(magic) for magic, _type in SIGNATURES)
-FALLBACK_STEM = "zalacznik"
-
-
-def detect_content_type(head: bytes):
-    """The content type of a file starting with ``head``, or ``None`` if it is none we accept."""
-    for magic, content_type in SIGNATURES:
-        if head.startswith(magic):
-            return content_type
-    return None
-
-
-def clean_original_name(name):
-    """The uploader's file name without any path, control characters or excess length (shown, never used as a path)."""
-    name = str(name or "").replace("\\", "/")
-    name = PurePosixPath(name).name
-    name = "".join(ch for ch in unicodedata.normalize("NFC", name) if unicodedata.category(ch)[0] != "C")
-    return name.strip()[:255] or FALLBACK_STEM
 
 
 def download_filename(attachment):
@@ -63,35 +32,6 @@ def download_filename(attachment):
 
 
 # Writes.
-
-NOT_ACCEPTED_TYPE = gettext_lazy("Only PDF, PNG or JPEG files are accepted; this file's content is none of them.")
-
-
-def _refuse(message, code):
-    raise DomainError(message, code=code, errors={"file": [message]})
-
-
-def _read(upload, limit):
-    """Read ``upload`` once, in chunks: its SHA-256, size and content type (from its first bytes)."""
-    digest = hashlib.sha256()
-    size = 0
-    head = b""
-    upload.seek(0)
-    for chunk in upload.chunks():
-        size += len(chunk)
-        if size > limit:
-            _too_large(limit)
-        if len(head) < SIGNATURE_LENGTH:
-            head += chunk[: SIGNATURE_LENGTH - len(head)]
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest(), size, detect_content_type(head)
-
-
-def _too_large(limit):
-    _refuse(
-        _("The file is too large: at most %(limit)s is accepted.") % {"limit": filesizeformat(limit)}, "file_too_large"
-    )
 
 
 def attachment_add(*, application, actor, kind, upload, requirement=""):
@@ -110,14 +50,7 @@ def attachment_add(*, application, actor, kind, upload, requirement=""):
     if requirement and requirement not in application.call.required_attachment_list():
         message = _("Choose one of the attachments the call requires, or none.")
         raise DomainError(message, errors={"requirement": [message]})
-    limit = settings.ATTACHMENT_MAX_BYTES
-    if upload.size is not None and upload.size > limit:
-        _too_large(limit)
-    sha256, size, content_type = _read(upload, limit)
-    if size == 0:
-        _refuse(_("The file is empty."), "file_empty")
-    if content_type is None:
-        _refuse(NOT_ACCEPTED_TYPE, "file_type_not_accepted")
+    checked = check_upload(upload)
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         require(can_add_attachment(actor, locked, kind))
@@ -126,19 +59,13 @@ def attachment_add(*, application, actor, kind, upload, requirement=""):
             kind=kind,
             requirement=requirement,
             original_name=clean_original_name(upload.name),
-            sha256=sha256,
-            size=size,
-            content_type=content_type,
+            sha256=checked.sha256,
+            size=checked.size,
+            content_type=checked.content_type,
             uploaded_by=actor,
             uploaded_at=timezone.now(),
         )
-        attachment.file.save("upload", upload, save=False)
-        try:
-            attachment.save()
-        except BaseException:
-            attachment.file.delete(save=False)
-            raise
-    return attachment
+        return save_with_file(attachment, upload)
 
 
 def attachment_delete(*, attachment, actor):

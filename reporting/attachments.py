@@ -5,14 +5,12 @@ bytes, never by its name, capped in size, hashed while read; stored under the pr
 and served only to those who may see the report.
 """
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from applications.attachments import NOT_ACCEPTED_TYPE, _read, _refuse, _too_large, clean_original_name
 from core.errors import NotFound
 from core.permissions import require
+from core.uploads import check_upload, clean_original_name, save_with_file
 
 from .models import Report, ReportAttachment
 from .rules import can_edit_report
@@ -21,14 +19,7 @@ from .rules import can_edit_report
 def report_attachment_add(*, report, actor, upload, description=""):
     """Attach ``upload`` to ``report`` (members, while it can be edited). Refused (``DomainError`` on
     ``file``) when empty, too large or not a PDF/PNG/JPEG by content. Effects: a file and a row."""
-    limit = settings.ATTACHMENT_MAX_BYTES
-    if upload.size is not None and upload.size > limit:
-        _too_large(limit)
-    sha256, size, content_type = _read(upload, limit)
-    if size == 0:
-        _refuse(_("The file is empty."), "file_empty")
-    if content_type is None:
-        _refuse(NOT_ACCEPTED_TYPE, "file_type_not_accepted")
+    checked = check_upload(upload)
     with transaction.atomic():
         locked = Report.objects.select_for_update().select_related("agreement").get(pk=report.pk)
         require(can_edit_report(actor, locked))
@@ -36,19 +27,13 @@ def report_attachment_add(*, report, actor, upload, description=""):
             report=locked,
             original_name=clean_original_name(upload.name),
             description=(description or "").strip()[:300],
-            sha256=sha256,
-            size=size,
-            content_type=content_type,
+            sha256=checked.sha256,
+            size=checked.size,
+            content_type=checked.content_type,
             uploaded_by=actor,
             uploaded_at=timezone.now(),
         )
-        attachment.file.save("upload", upload, save=False)
-        try:
-            attachment.save()
-        except BaseException:
-            attachment.file.delete(save=False)
-            raise
-    return attachment
+        return save_with_file(attachment, upload)
 
 
 def report_attachment_delete(*, attachment, actor):

@@ -57,52 +57,51 @@ def panel_report(request, pk):
     return _render_detail(request, report, review_forms(report))
 
 
-@staff_required
-@require_POST
-def panel_return(request, pk):
+def _review(request, pk, which, run, done):
+    """One review form of a report posted: ``run(report, data)`` on valid input, then back to the
+    report with ``done``; a refusal re-renders the page with what was typed (400)."""
     report = _report(pk)
-    forms = review_forms(report, request.POST, "return")
-    form = forms["return_form"]
+    forms = review_forms(report, request.POST, which)
+    form = forms[f"{which}_form"]
     if form.is_valid():
         try:
-            report_return_for_correction(
-                report=report,
-                actor=request.user,
-                comments=form.cleaned_data["comments"],
-                correction_due=form.cleaned_data["correction_due"],
-            )
+            run(report, form.cleaned_data)
         except NotAllowed as refused:
             return forbidden(request, refused.message)
         except DomainError as error:
             apply_domain_error(form, error)
         else:
-            messages.success(request, _("The report has been returned for correction; the organisation has been told."))
+            messages.success(request, done)
             return redirect("panel_reporting:report", report.pk)
     return _render_detail(request, report, forms, status=400)
+
+
+@staff_required
+@require_POST
+def panel_return(request, pk):
+    return _review(
+        request,
+        pk,
+        "return",
+        lambda report, data: report_return_for_correction(
+            report=report, actor=request.user, comments=data["comments"], correction_due=data["correction_due"]
+        ),
+        _("The report has been returned for correction; the organisation has been told."),
+    )
 
 
 @staff_required
 @require_POST
 def panel_accept(request, pk):
-    report = _report(pk)
-    forms = review_forms(report, request.POST, "accept")
-    form = forms["accept_form"]
-    if form.is_valid():
-        try:
-            report_accept(
-                report=report,
-                actor=request.user,
-                settle_excess=form.cleaned_data["settle_excess"],
-                comments=form.cleaned_data["comments"],
-            )
-        except NotAllowed as refused:
-            return forbidden(request, refused.message)
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            messages.success(request, _("The report has been accepted; the organisation has been told."))
-            return redirect("panel_reporting:report", report.pk)
-    return _render_detail(request, report, forms, status=400)
+    return _review(
+        request,
+        pk,
+        "accept",
+        lambda report, data: report_accept(
+            report=report, actor=request.user, settle_excess=data["settle_excess"], comments=data["comments"]
+        ),
+        _("The report has been accepted; the organisation has been told."),
+    )
 
 
 @staff_required

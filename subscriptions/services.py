@@ -186,22 +186,19 @@ def subscription_cancel(*, token):
     return email
 
 
-def subscribers_notify_call_announced(call):
-    """Within the announcement's transaction: a notice to each confirmed subscriber of the call's sphere.
-
-    One notice per call per subscriber (the outbox's dedupe key); an address already told of this
-    call by the announcement (as an organisation or a media outlet) is not told twice. Each notice
-    says what the person subscribed to and carries the links to change or cancel it.
-    """
+def _notify_subscribers(*, sphere_id, event, key, template, context):
+    """Within the caller's transaction: one ``event`` notice to each confirmed subscriber of
+    ``sphere_id`` (or of every sphere), keyed ``<event>:<key>:subscriber:<pk>``; an address already
+    told of this event (dedupe keys starting ``<event>:<key>:``, e.g. as an organisation or a media
+    outlet) is not told twice. Each notice carries the links to change or cancel the subscription."""
+    prefix = f"{event}:{key}:"
     already = {
         recipient.lower()
-        for recipient in OutboxMessage.objects.filter(dedupe_key__startswith=f"call_announced:{call.pk}:").values_list(
-            "recipient", flat=True
-        )
+        for recipient in OutboxMessage.objects.filter(dedupe_key__startswith=prefix).values_list("recipient", flat=True)
     }
     subscriptions = (
         Subscription.objects.filter(confirmed_at__isnull=False)
-        .filter(Q(all_spheres=True) | Q(spheres=call.task.sphere_id))
+        .filter(Q(all_spheres=True) | Q(spheres=sphere_id))
         .distinct()
         .prefetch_related("spheres")
         .order_by("pk")
@@ -211,63 +208,42 @@ def subscribers_notify_call_announced(call):
         if subscription.email in already:
             continue
         message = outbox_write(
-            event="call_announced",
+            event=event,
             recipient=subscription.email,
-            template="subscription_call_announced",
+            template=template,
             context={
-                "call": call,
-                "task": call.task,
+                **context,
                 "subscription": subscription,
                 "spheres": subscription.sphere_list(),
                 "manage_link": manage_link(subscription.email),
                 "unsubscribe_link": unsubscribe_link(subscription.email),
             },
-            dedupe_key=f"call_announced:{call.pk}:subscriber:{subscription.pk}",
+            dedupe_key=f"{prefix}subscriber:{subscription.pk}",
             language=subscription.language,
         )
         written += message is not None
     return written
+
+
+def subscribers_notify_call_announced(call):
+    """Within the announcement's transaction: a notice to each confirmed subscriber of the call's sphere,
+    once per call per subscriber, saying what the person subscribed to."""
+    return _notify_subscribers(
+        sphere_id=call.task.sphere_id,
+        event="call_announced",
+        key=call.pk,
+        template="subscription_call_announced",
+        context={"call": call, "task": call.task},
+    )
 
 
 def subscribers_notify_small_grant_published(small_grant):
     """Within the publication's transaction: a notice to each confirmed subscriber of the small grant's
-    sphere that the offer is published for comments (art. 19a ust. 3), with the comment period.
-
-    One notice per small grant per subscriber (the outbox's dedupe key); an address already told of
-    this publication as a media outlet is not told twice. Each notice carries the links to change or
-    cancel the subscription.
-    """
-    already = {
-        recipient.lower()
-        for recipient in OutboxMessage.objects.filter(
-            dedupe_key__startswith=f"small_grant_published:{small_grant.pk}:"
-        ).values_list("recipient", flat=True)
-    }
-    subscriptions = (
-        Subscription.objects.filter(confirmed_at__isnull=False)
-        .filter(Q(all_spheres=True) | Q(spheres=small_grant.sphere_id))
-        .distinct()
-        .prefetch_related("spheres")
-        .order_by("pk")
+    sphere that the offer is published for comments (art. 19a ust. 3), once per small grant per subscriber."""
+    return _notify_subscribers(
+        sphere_id=small_grant.sphere_id,
+        event="small_grant_published",
+        key=small_grant.pk,
+        template="small_grant_published_subscriber",
+        context={"small_grant": small_grant, "organisation": small_grant.organisation},
     )
-    written = 0
-    for subscription in subscriptions:
-        if subscription.email in already:
-            continue
-        message = outbox_write(
-            event="small_grant_published",
-            recipient=subscription.email,
-            template="small_grant_published_subscriber",
-            context={
-                "small_grant": small_grant,
-                "organisation": small_grant.organisation,
-                "subscription": subscription,
-                "spheres": subscription.sphere_list(),
-                "manage_link": manage_link(subscription.email),
-                "unsubscribe_link": unsubscribe_link(subscription.email),
-            },
-            dedupe_key=f"small_grant_published:{small_grant.pk}:subscriber:{subscription.pk}",
-            language=subscription.language,
-        )
-        written += message is not None
-    return written
