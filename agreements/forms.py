@@ -39,7 +39,7 @@ class AmountField(forms.CharField):
         if value in ("", None):
             return None
         amount = parse_amount(value)
-        if amount is None:
+        if amount is None or abs(amount) >= 10**12:
             raise ValidationError(_("Enter an amount in złoty, e.g. 1 234,50."), code="invalid")
         if amount != amount.quantize(Decimal("0.01")):
             raise ValidationError(_("An amount has at most two decimal places (grosze)."), code="invalid")

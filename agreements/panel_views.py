@@ -50,7 +50,7 @@ def agreement_panel_list(request):
     if status not in AgreementStatus.values:
         status = ""
     call = request.GET.get("call") or ""
-    call = int(call) if call.isdigit() else None
+    call = int(call) if call.isascii() and call.isdigit() else None
     return render(
         request,
         "agreements/panel_list.html",
@@ -178,7 +178,7 @@ def agreement_tranches(request, pk):
                     formset._non_form_errors = formset.error_class(problems)  # shown above the table
                     continue
                 name, _sep, index = field.rpartition("_")
-                if index.isdigit() and int(index) <= len(rows):
+                if index.isascii() and index.isdigit() and int(index) <= len(rows):
                     for problem in problems:
                         rows[int(index) - 1][0].add_error(name, problem)
             if not error.errors:

@@ -19,7 +19,9 @@ from applications.completeness import parse_amount, rows, text
 from applications.enums import ApplicationStatus
 from applications.models import Application
 from applications.services import _storable as storable
+from core.enums import LegalParameterKey
 from core.errors import DomainError
+from core.legal import legal_parameter
 from core.models import StatusChange
 from core.money import format_pln
 from core.permissions import require
@@ -68,7 +70,7 @@ def _next_number(year):
     highest = 0
     for number in used:
         tail = number[len(prefix) :]
-        if tail.isdigit():
+        if tail.isascii() and tail.isdigit():
             highest = max(highest, int(tail))
     return f"{prefix}{highest + 1}"
 
@@ -764,6 +766,22 @@ def _tranche_plan_after(agreement, new_grant):
     return sorted(plan.items())
 
 
+def _small_grant_duration_problem(agreement, end):
+    """A small grant's task lasts at most SMALL_GRANT_MAX_DAYS (art. 19a ust. 1 pkt 2; the parameter in
+    force when its offer was submitted), also after an annex."""
+    if not agreement.small_grant_id or agreement.small_grant.submitted_at is None:
+        return None
+    on = timezone.localdate(agreement.small_grant.submitted_at)
+    limit = int(legal_parameter(LegalParameterKey.SMALL_GRANT_MAX_DAYS, on=on))
+    days = (end - agreement.realisation_start).days + 1
+    if days > limit:
+        return _("A small grant's task lasts at most %(limit)s days (art. 19a); this would be %(days)s.") % {
+            "limit": limit,
+            "days": days,
+        }
+    return None
+
+
 def annex_prepare(*, agreement, actor, subject, realisation_end=None, grant_amount=None, offer_content=None):
     """An official drafts annex N to a signed agreement: ``subject`` says what it changes; the
     structured changes (a new end of realisation, grant, or offer content with its cost lines) are
@@ -783,12 +801,17 @@ def annex_prepare(*, agreement, actor, subject, realisation_end=None, grant_amou
                 problem = _("The realisation cannot end before it starts (%(start)s).") % {
                     "start": date_format(locked.realisation_start, "SHORT_DATE_FORMAT")
                 }
+            if problem is None:
+                problem = _small_grant_duration_problem(locked, realisation_end)
             if problem:
                 errors["realisation_end"] = [problem]
             else:
                 changes["realisation_end"] = realisation_end.isoformat()
         if grant_amount is not None and grant_amount != locked.grant_amount:
             problem = _amount_problem(grant_amount, allow_zero=False)
+            limit = awarded_limit(locked)
+            if problem is None and limit is not None and grant_amount > limit:
+                problem = _("The grant cannot exceed the amount awarded, %(limit)s.") % {"limit": format_pln(limit)}
             if problem is None and grant_amount < paid_total(locked):
                 problem = _("The grant cannot be less than what has been paid, %(paid)s.") % {
                     "paid": format_pln(paid_total(locked))
@@ -889,6 +912,10 @@ def annex_sign(*, annex, actor, method, signed_on=None):
         def apply(signed_annex):
             if "realisation_end" in changes:
                 agreement.realisation_end = datetime.date.fromisoformat(changes["realisation_end"])
+                # The final report not submitted yet follows the new end (period and due date).
+                from reporting.services import final_report_follow_agreement
+
+                final_report_follow_agreement(agreement)
             if "offer_content" in changes:
                 agreement.offer_content = changes["offer_content"]
             if "grant_amount" in changes:

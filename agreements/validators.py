@@ -27,7 +27,7 @@ def clean_polish_iban(value):
     iban = normalise_iban(value)
     if not iban:
         raise ValidationError(_("Enter the bank account number."), code="iban_missing")
-    if iban.isdigit() and len(iban) == POLISH_IBAN_DIGITS:
+    if iban.isascii() and iban.isdigit() and len(iban) == POLISH_IBAN_DIGITS:
         iban = "PL" + iban  # the 26-digit NRB as printed on Polish statements
     if not iban.startswith("PL"):
         raise ValidationError(
@@ -35,7 +35,7 @@ def clean_polish_iban(value):
             code="iban_country",
         )
     rest = iban[2:]
-    wrong = sorted({ch for ch in rest if not ch.isdigit()})
+    wrong = sorted({ch for ch in rest if not ("0" <= ch <= "9")})
     if wrong:
         raise ValidationError(
             _("After “PL” the account number has digits only; remove: %(chars)s.") % {"chars": " ".join(wrong)},

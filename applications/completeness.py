@@ -76,7 +76,8 @@ _SPACES = re.compile(r"[\s\u00a0\u202f]")
 
 
 def parse_amount(text) -> Decimal | None:
-    """``"1 234,50"`` → ``Decimal("1234.50")``; ``None`` for empty or not a number (also NaN, ∞)."""
+    """``"1 234,50"`` → ``Decimal("1234.50")``; ``None`` for empty or not a number (also NaN, ∞, and
+    magnitudes no budget has — a quadrillion złoty or more, or "1e26", which cannot be quantised)."""
     text = _SPACES.sub("", str(text or "")).replace(",", ".")
     if not text:
         return None
@@ -84,7 +85,9 @@ def parse_amount(text) -> Decimal | None:
         value = Decimal(text)
     except InvalidOperation:
         return None
-    return value if value.is_finite() else None
+    if not value.is_finite() or (value and value.adjusted() >= 15):
+        return None
+    return value
 
 
 def parse_date(text) -> datetime.date | None:
@@ -183,7 +186,7 @@ def offer_budget(application):
                 )
             amounts[name] = value
         year_text = text(row, "year") or "1"
-        year = int(year_text) if year_text.isdigit() and len(year_text) < 3 else None
+        year = int(year_text) if year_text.isascii() and year_text.isdigit() and len(year_text) < 3 else None
         if year is None:
             problems.append(_("Cost %(number)s: choose the year of the task it falls in.") % {"number": number})
         if year is None or any(value is None for value in amounts.values()):

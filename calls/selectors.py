@@ -22,7 +22,7 @@ def programme_for_year(year):
 
 def _natural(number):
     """Sort key for task numbers as people read them: 2 before 10, 1.2 before 1.10."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", number or "")]
+    return [int(part) if part.isascii() and part.isdigit() else part for part in re.split(r"(\d+)", number or "")]
 
 
 def programme_tasks(*, programme, user=None):

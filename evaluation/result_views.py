@@ -225,6 +225,10 @@ def publish_page(request, pk):
 # --- Public results --------------------------------------------------------------------------------
 
 
+def _is_number(text):
+    return text.isascii() and text.isdigit()
+
+
 def _published(pk):
     call = get_object_or_404(Call.objects.select_related("task__programme"), pk=pk)
     evaluation = Evaluation.objects.select_related("results_document").filter(call=call).first()
@@ -279,7 +283,7 @@ def call_reason_request(request, pk):
     deadline = services.reason_request_deadline(evaluation)
     last_day = timezone.localdate(deadline) - datetime.timedelta(days=1)
     offers = [d.application for d in _published_decisions(call)]
-    initial = {"offer": request.GET.get("offer")} if request.GET.get("offer", "").isdigit() else None
+    initial = {"offer": request.GET.get("offer")} if _is_number(request.GET.get("offer", "")) else None
     form = forms.ReasonRequestForm(offers, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -406,7 +406,7 @@ def card_save(*, actor, application, scores, remarks=""):
         errors, parsed = {}, {}
         for key, value in (scores or {}).items():
             points, justification = value
-            criterion = criteria.get(int(key)) if str(key).isdigit() else None
+            criterion = criteria.get(int(key)) if str(key).isascii() and str(key).isdigit() else None
             if criterion is None:
                 errors.setdefault("__all__", []).append(_("A criterion that is not the call's was sent."))
                 continue

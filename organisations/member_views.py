@@ -65,7 +65,7 @@ def organisation_join(request):
     """Find a verified organisation by name or identifier and ask to join it."""
     if request.method == "POST":
         pk = request.POST.get("organisation", "")
-        if not pk.isdigit():
+        if not (pk.isascii() and pk.isdigit()):
             raise Http404
         organisation = get_object_or_404(Organisation, pk=int(pk), verified_at__isnull=False)
         # A refusal (already a member, not verified) is rendered by core.middleware with its reason.

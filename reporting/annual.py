@@ -222,7 +222,7 @@ def programme_report_figures(*, programme):
 
 
 def _natural(number):
-    digits = "".join(ch for ch in number if ch.isdigit())
+    digits = "".join(ch for ch in number if "0" <= ch <= "9")
     return (int(digits) if digits else 0, number)
 
 

@@ -185,7 +185,7 @@ def _year_filter(request):
     raw = request.GET.get("year", "").strip()
     if not raw:
         return None, None
-    if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
+    if not (raw.isascii() and raw.isdigit()) or not 2000 <= int(raw) <= 2100:
         message = _("The year must be a number between 2000 and 2100, e.g. ?year=%(year)s.") % {
             "year": timezone.localdate().year
         }

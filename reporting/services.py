@@ -47,6 +47,14 @@ def final_report_due(agreement):
     return end + _days(LegalParameterKey.REPORT_DUE_DAYS, end)
 
 
+def final_report_follow_agreement(agreement):
+    """Within the caller's transaction (an annex moved the end of the task): the final report not yet
+    submitted covers the new period and is due the legal number of days after the new end."""
+    Report.objects.filter(
+        agreement=agreement, kind=ReportKind.FINAL, status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED]
+    ).update(period_end=agreement.realisation_end, due_on=final_report_due(agreement), updated_at=timezone.now())
+
+
 def final_report_open(*, agreement, actor):
     """The final report of a signed agreement, created (draft, prefilled from the agreement's budget)
     the first time a member opens it. Effects: at most one Report row and its StatusChange row."""
@@ -154,6 +162,13 @@ def report_submit(*, report, actor):
     late = timezone.localdate(now) > deadline
 
     def freeze(locked):
+        # Checked again on the locked row: an autosave between the check above and the lock must not
+        # slip unchecked content into the frozen version (raising here rolls the transition back).
+        if report_blockers(locked):
+            raise DomainError(
+                _("The report changed while it was being submitted; check the summary and submit again."),
+                code="report_changed",
+            )
         document = store_report_pdf(locked)
         locked.document = document
         locked.save(update_fields=["document", "updated_at"])
@@ -231,14 +246,11 @@ def report_return_for_correction(*, report, actor, comments, correction_due=None
 
 
 def return_due_date(agreement):
-    """The end of the task + UNUSED_FUNDS_RETURN_DAYS (u.f.p. art. 251 ust. 3); if that has passed,
-    today + the same number of days."""
+    """The end of the task + UNUSED_FUNDS_RETURN_DAYS (u.f.p. art. 251 ust. 3). The date is the law's,
+    not moved by a late acceptance: a return accepted after it is overdue at once (interest as for tax
+    arrears runs from the next day, art. 251 ust. 5)."""
     end = agreement.realisation_end
-    due = end + _days(LegalParameterKey.UNUSED_FUNDS_RETURN_DAYS, end)
-    today = timezone.localdate()
-    if due < today:
-        due = today + _days(LegalParameterKey.UNUSED_FUNDS_RETURN_DAYS, today)
-    return due
+    return end + _days(LegalParameterKey.UNUSED_FUNDS_RETURN_DAYS, end)
 
 
 def report_accept(*, report, actor, settle_excess=False, comments=""):
@@ -320,6 +332,10 @@ def funds_return_record(*, funds_return, actor, returned_on, amount):
         )
         require(can_record_return(actor, locked))
         before = locked.returned_amount or Decimal("0.00")
+        owed = locked.amount - before
+        if amount > owed:
+            message = _("At most %(owed)s is still to be returned.") % {"owed": format_pln(owed)}
+            raise DomainError(message, code="return_too_much", errors={"amount": [message]})
         locked.returned_amount = before + amount
         locked.returned_on = returned_on
         locked.recorded_by = actor

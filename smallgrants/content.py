@@ -76,7 +76,7 @@ def text(data, name) -> str:
 def money(value) -> Decimal | None:
     """A typed amount as Decimal PLN, or ``None`` when it is not an amount to the grosz (or negative)."""
     amount = parse_amount(value)
-    if amount is None or amount < 0 or amount != amount.quantize(GROSZ) or amount >= 10**12:
+    if amount is None or amount < 0 or amount >= 10**12 or amount != amount.quantize(GROSZ):
         return None
     return pln(amount)
 

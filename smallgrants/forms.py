@@ -178,7 +178,7 @@ def _posted_rows(data, prefix, names):
     for key in data:
         if key.startswith(f"{prefix}_"):
             index = key.split("_")[1]
-            if index.isdigit():
+            if index.isascii() and index.isdigit():
                 highest = max(highest, int(index))
     count = highest + 1
     if data.get("add_row") == prefix:

@@ -47,7 +47,10 @@ def to_decimal(value: Any, name: str = "value") -> Decimal:
 
 def has_at_most_two_places(value: Decimal) -> bool:
     """Whether ``value`` has no digits below the grosz (``1.50`` and ``1.5000`` pass, ``1.505`` fails)."""
-    return value == value.quantize(GROSZ) if value.is_finite() else False
+    try:
+        return value == value.quantize(GROSZ) if value.is_finite() else False
+    except InvalidOperation:  # too many digits to quantise: certainly not an amount
+        return False
 
 
 def format_percent(value: Decimal) -> str:
@@ -60,7 +63,7 @@ def activity_sort_key(activity: str) -> tuple:
     """Activities in their numeric order ("1", "2", "10"), then other keys, administrative costs last."""
     if activity == ADMIN:
         return (2, 0, "")
-    if activity.isdigit():
+    if activity.isascii() and activity.isdigit():
         return (0, int(activity), activity)
     return (1, 0, activity)
 

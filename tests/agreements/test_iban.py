@@ -79,3 +79,10 @@ def test_any_account_with_correct_check_digits_is_accepted_and_one_changed_digit
     with pytest.raises(ValidationError) as refused:
         clean_polish_iban("PL" + changed)
     assert refused.value.code == "iban_checksum"
+
+
+@pytest.mark.parametrize("digit", ["²", "٣"])
+def test_digits_of_other_scripts_are_named_as_characters_to_remove(digit):
+    with pytest.raises(ValidationError) as refused:
+        clean_polish_iban("PL" + digit * 26)
+    assert refused.value.code == "iban_characters"

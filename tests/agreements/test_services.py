@@ -295,18 +295,18 @@ def test_an_annex_applies_its_changes_when_signed_and_keeps_the_previous_values(
     made.tranches.update(paid_on=None, paid_amount=None)
     old_end = made.realisation_end
     content = dict(made.offer_content)
-    content["budget"] = {**content["budget"], "lines": [{**content["budget"]["lines"][0], "grant": "1000,00"}]}
+    content["budget"] = {**content["budget"], "lines": [{**content["budget"]["lines"][0], "grant": "800,00"}]}
     annex = services.annex_prepare(
         agreement=made,
         actor=official,
-        subject="Przedłużenie terminu i zwiększenie dotacji.",
+        subject="Przedłużenie terminu i zmniejszenie dotacji.",
         realisation_end=old_end + datetime.timedelta(days=30),
-        grant_amount=D("1000.00"),
+        grant_amount=D("800.00"),
         offer_content=content,
     )
     assert annex.number == 1 and annex.status == AnnexStatus.DRAFT
     text = pdf_text(annex.document.read())
-    assert "ANEKS NR 1" in text and "1 000,00 zł" in text and "900,00 zł" in text
+    assert "ANEKS NR 1" in text and "800,00 zł" in text and "900,00 zł" in text
     made.refresh_from_db()
     assert made.grant_amount == D("900.00")  # nothing applied before signing
 
@@ -315,9 +315,9 @@ def test_an_annex_applies_its_changes_when_signed_and_keeps_the_previous_values(
     annex.refresh_from_db()
     assert annex.status == AnnexStatus.SIGNED
     assert made.realisation_end == old_end + datetime.timedelta(days=30)
-    assert made.grant_amount == D("1000.00")
-    assert made.offer_content["budget"]["lines"][0]["grant"] == "1000,00"
-    assert [t.amount for t in made.tranches.all()] == [D("1000.00")]
+    assert made.grant_amount == D("800.00")
+    assert made.offer_content["budget"]["lines"][0]["grant"] == "800,00"
+    assert [t.amount for t in made.tranches.all()] == [D("800.00")]
     assert annex.previous["realisation_end"] == old_end.isoformat()
     assert annex.previous["grant_amount"] == "900.00"
     assert annex.previous["offer_content"]["budget"]["lines"][0]["grant"] == "900,00"
@@ -456,3 +456,26 @@ def test_a_single_tranche_follows_a_changed_grant_and_a_late_tranche_blocks_sign
     assert any("due after the realisation ends" in problem for problem in services.ready_blockers(made))
     with pytest.raises(DomainError):
         services.agreement_mark_ready(agreement=made, actor=official)
+
+
+def test_an_annex_cannot_raise_the_grant_above_the_amount_awarded(official):
+    made, _member = agreement(AgreementStatus.SIGNED)
+    made.tranches.update(paid_on=None, paid_amount=None)
+    with pytest.raises(DomainError) as refused:
+        services.annex_prepare(agreement=made, actor=official, subject="Więcej.", grant_amount=D("900.01"))
+    assert "grant_amount" in refused.value.errors
+    assert not made.annexes.exists()
+
+
+def test_an_annex_moves_the_due_date_of_the_final_report_not_yet_submitted(official):
+    from reporting.services import final_report_due, final_report_open
+
+    made, member = agreement(AgreementStatus.SIGNED)
+    report = final_report_open(agreement=made, actor=member)
+    new_end = made.realisation_end + datetime.timedelta(days=20)
+    annex = services.annex_prepare(agreement=made, actor=official, subject="Dłużej.", realisation_end=new_end)
+    services.annex_sign(annex=annex, actor=official, method=SigningMethod.IN_OFFICE, signed_on=timezone.localdate())
+    report.refresh_from_db()
+    made.refresh_from_db()
+    assert report.period_end == new_end
+    assert report.due_on == final_report_due(made) == new_end + datetime.timedelta(days=30)

@@ -143,3 +143,10 @@ def test_the_open_data_page_links_the_files_by_year(world):
     assert "/open-data/grants.csv" in page and "/open-data/grants.json" in page
     assert f"/open-data/grants.json?year={YEAR}" in page
     assert f"/programme/{YEAR}/report/" in page
+
+
+@pytest.mark.parametrize("year", ["²", "٣", "20x6", "1999"])
+def test_a_year_that_is_not_a_plain_number_in_range_is_refused_with_a_clear_message(client, year):
+    response = client.get("/open-data/grants.json", {"year": year})
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_year"

@@ -100,3 +100,22 @@ def test_returns_are_listed_to_their_organisation_and_recorded_by_officials(offi
     assert api(member).post(f"/api/v1/returns/{funds_return.pk}/record/", body, format="json").status_code == 403
     recorded = api(official).post(f"/api/v1/returns/{funds_return.pk}/record/", body, format="json")
     assert recorded.status_code == 200 and recorded.json()["returned_amount"] == "40.00"
+
+
+def test_an_absurdly_large_amount_is_refused_and_every_page_and_list_still_opens(official):
+    from django.test import Client
+
+    made, member = agreement()
+    client = api(member)
+    pk = client.post("/api/v1/reports/final/", {"agreement": made.pk}, format="json").json()["id"]
+    content = filled_content(made)
+    content["lines"][0]["total"] = "1e26"
+    refused = client.put(f"/api/v1/reports/{pk}/content/", content, format="json")
+    assert refused.status_code == 400 and refused.json()["code"] == "content_invalid"
+    assert Report.objects.get(pk=pk).content["lines"][0]["total"] == "1e26"  # stored as typed
+    assert client.get(f"/api/v1/reports/{pk}/").status_code == 200
+    assert api(official).get("/api/v1/reports/").status_code == 200
+    browser = Client()
+    browser.force_login(member)
+    assert browser.get(f"/reports/{pk}/edit/").status_code == 200
+    assert browser.get(f"/reports/{pk}/").status_code == 200

@@ -189,7 +189,7 @@ def test_accepting_a_final_report_with_nothing_to_return_settles_the_agreement(o
     assert OutboxMessage.objects.filter(event="report_accepted", recipient=member.email).exists()
 
 
-def test_an_unused_grant_becomes_a_return_due_15_days_after_the_end_or_from_today(official):
+def test_an_unused_grant_becomes_a_return_due_15_days_after_the_end(official):
     made, member = agreement()
     draft, _ = report(made=made, content=filled_content(made, total="800,00", grant="700,00"))
     services.report_submit(report=draft, actor=member)
@@ -198,10 +198,7 @@ def test_an_unused_grant_becomes_a_return_due_15_days_after_the_end_or_from_toda
 
     funds_return = FundsReturn.objects.get()
     assert funds_return.amount == Decimal("200.00") and funds_return.unused_amount == Decimal("200.00")
-    expected = made.realisation_end + datetime.timedelta(days=15)
-    if expected < timezone.localdate():
-        expected = timezone.localdate() + datetime.timedelta(days=15)
-    assert funds_return.due_on == expected
+    assert funds_return.due_on == made.realisation_end + datetime.timedelta(days=15)
     made.refresh_from_db()
     assert made.status == AgreementStatus.SIGNED  # settled once the return is recorded
     (notice,) = OutboxMessage.objects.filter(event="funds_return_due")
@@ -266,3 +263,40 @@ def test_the_initial_content_has_a_row_per_indicator_and_activity():
     content = initial_content(made)
     assert content["results"] == [{"achieved": "", "source": ""}]
     assert len(content["activities"]) == 1
+
+
+def test_a_return_accepted_after_its_legal_date_keeps_that_date_and_is_overdue_at_once(official):
+    from reporting.selectors import open_returns
+    from tests.agreements.helpers import resolved_call
+
+    today = timezone.localdate()
+    call = resolved_call(
+        realisation_start=today - datetime.timedelta(days=120), realisation_end=today - datetime.timedelta(days=40)
+    )
+    made, member = agreement(call=call)
+    draft, _ = report(made=made, content=filled_content(made, total="800,00", grant="700,00"))
+    services.report_submit(report=draft, actor=member)
+    services.report_accept(report=Report.objects.get(pk=draft.pk), actor=official)
+
+    funds_return = FundsReturn.objects.get()
+    assert funds_return.due_on == made.realisation_end + datetime.timedelta(days=15) < today
+    assert [r.pk for r in open_returns() if r.due_on < today] == [funds_return.pk]
+
+
+def test_a_payment_back_above_what_is_owed_is_refused_and_nothing_is_recorded(official):
+    made, member = agreement()
+    draft, _ = report(made=made, content=filled_content(made, total="800,00", grant="700,00"))
+    services.report_submit(report=draft, actor=member)
+    services.report_accept(report=Report.objects.get(pk=draft.pk), actor=official)
+    funds_return = FundsReturn.objects.get()  # 200,00 to return
+
+    services.funds_return_record(
+        funds_return=funds_return, actor=official, returned_on=timezone.localdate(), amount=Decimal("150.00")
+    )
+    with pytest.raises(DomainError) as refused:
+        services.funds_return_record(
+            funds_return=funds_return, actor=official, returned_on=timezone.localdate(), amount=Decimal("50.01")
+        )
+    assert refused.value.code == "return_too_much" and "50,00" in refused.value.message
+    funds_return.refresh_from_db()
+    assert funds_return.returned_amount == Decimal("150.00")

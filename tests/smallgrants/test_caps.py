@@ -136,3 +136,10 @@ def test_the_raised_organisation_cap_applies_after_the_amendment(raised_caps):
     before = cap_refusals(made, on=datetime.date(2026, 12, 31))
     assert any(zl("40000.00") in refusal and zl("20000.00") in refusal for refusal in before)
     assert cap_refusals(made, on=datetime.date(2027, 1, 1)) == []
+
+
+@pytest.mark.parametrize("typed", ["1e26", "1E+30", "999999999999999"])
+def test_an_amount_no_budget_has_is_not_an_amount(typed):
+    from smallgrants.content import money
+
+    assert money(typed) is None
