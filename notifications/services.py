@@ -308,6 +308,16 @@ def _files(contents):
 _LOCK_SQL = (
     'SELECT "attempts" FROM "notifications_outboxmessage" WHERE "id" = %s AND "status" = %s FOR UPDATE SKIP LOCKED'
 )
+
+
+def _lock_sql():
+    """The lock statement; SQLite (``make run``'s embedded default, one writer at a time, tasks run
+    in-process) has no row locks, so there it is the plain SELECT."""
+    if connection.features.has_select_for_update_skip_locked:
+        return _LOCK_SQL
+    return _LOCK_SQL.removesuffix(" FOR UPDATE SKIP LOCKED")
+
+
 _SENT_SQL = (
     'UPDATE "notifications_outboxmessage" SET "attempts" = %s, "status" = %s, "sent_at" = %s, "last_error" = \'\', '
     '"next_attempt_at" = NULL WHERE "id" = %s'
@@ -318,7 +328,7 @@ def _deliver_one(content, files, retry_delays):
     """Lock the message, send it, mark it sent — in one transaction (see :func:`outbox_deliver`)."""
     pk = content["pk"]
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(_LOCK_SQL, [pk, DeliveryStatus.PENDING])
+        cursor.execute(_lock_sql(), [pk, DeliveryStatus.PENDING])
         row = cursor.fetchone()
         if row is None:  # sent or failed meanwhile, or locked by a worker sending it now
             return "skip"
