@@ -10,7 +10,6 @@ amounts with a dot and two decimal places.
 
 import csv
 import io
-import json
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
@@ -222,6 +221,8 @@ def grants_json(request):
     if error:
         return error
     package = opendata.grants_360giving(opendata.awarded_grants(year=year), year=year)
-    response = HttpResponse(json.dumps(package, ensure_ascii=False, indent=1), content_type="application/json")
+    response = HttpResponse(
+        opendata.package_json(package, ensure_ascii=False, indent=1), content_type="application/json"
+    )
     patch_cache_control(response, public=True, max_age=MAX_AGE)
     return response

@@ -20,6 +20,8 @@ ends), amounts with a dot and two decimal places, dates as YYYY-MM-DD.
 import csv
 import datetime
 import io
+import json
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -203,10 +205,27 @@ def grants_csv(grants) -> bytes:
 
 
 def _amount(value):
-    """An amount as a JSON number with at most two decimals (an int when whole, else a float of the
-    exact two-place decimal — JSON has no decimal type; the CSV keeps the exact text)."""
+    """An amount with at most two decimals: an int when whole, else the exact two-place Decimal
+    (written as a JSON number by :func:`package_json`, never through float)."""
     value = Decimal(value).quantize(Decimal("0.01"))
-    return int(value) if value == value.to_integral_value() else float(value)
+    return int(value) if value == value.to_integral_value() else value
+
+
+# A Decimal goes through json as this marked string, then the quotes and the mark are taken off, so the
+# number is written exactly as its decimal text. (A NUL cannot be typed into the data: forms refuse it.)
+_DECIMAL_MARK = "\x00decimal:"
+_MARKED = re.compile(r'"\\u0000decimal:(-?[0-9]+(?:\.[0-9]+)?)"')
+
+
+def package_json(package, **kwargs) -> str:
+    """The JSON text of a 360Giving ``package`` with every Decimal amount written as an exact number."""
+
+    def default(value):
+        if isinstance(value, Decimal):
+            return f"{_DECIMAL_MARK}{value}"
+        raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+    return _MARKED.sub(r"\1", json.dumps(package, default=default, **kwargs))
 
 
 def grant_360(g):

@@ -150,3 +150,13 @@ def test_a_year_that_is_not_a_plain_number_in_range_is_refused_with_a_clear_mess
     response = client.get("/open-data/grants.json", {"year": year})
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_year"
+
+
+def test_amounts_are_written_as_exact_decimal_numbers_never_through_float():
+    from decimal import Decimal
+
+    from reporting.opendata import _amount, package_json
+
+    text = package_json({"grants": [{"amountAwarded": _amount(Decimal("12345678901.10"))}]})
+    assert text == '{"grants": [{"amountAwarded": 12345678901.10}]}'
+    assert package_json({"grants": [{"amountAwarded": _amount(Decimal("900.00"))}]}).endswith("900}]}")
