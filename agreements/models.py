@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from calls.enums import TaskForm
-from core.models import StoredDocument, TimeStampedModel
+from core.models import StoredDocument, TimeStampedModel, UploadedFile
 from core.money import MoneyField
 from organisations.models import Organisation
 
@@ -199,26 +199,15 @@ def agreement_file_upload_to(instance, filename):
     return f"agreements/{instance.sha256[:2]}/{instance.sha256}"
 
 
-class AgreementFile(models.Model):
+class AgreementFile(UploadedFile):
     """A file of an agreement: the signed agreement or annex scanned or signed electronically."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="files")
     annex = models.ForeignKey(Annex, null=True, blank=True, on_delete=models.CASCADE, related_name="files")
     kind = models.CharField(_("kind"), max_length=32, choices=AgreementFileKind.choices)
-    original_name = models.CharField(_("original file name"), max_length=255)
     file = models.FileField(_("file"), upload_to=agreement_file_upload_to, max_length=255)
-    sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
-    size = models.PositiveBigIntegerField(_("size (bytes)"), editable=False)
-    content_type = models.CharField(_("content type"), max_length=64, editable=False)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["agreement", "uploaded_at", "pk"]
         verbose_name = _("agreement file")
         verbose_name_plural = _("agreement files")
-
-    def __str__(self):
-        return self.original_name

@@ -5,7 +5,6 @@ import copy
 import datetime
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -25,12 +24,12 @@ from core.legal import legal_parameter
 from core.models import StatusChange
 from core.money import format_pln
 from core.permissions import require
-from core.roles import OFFICIAL, is_official
+from core.roles import is_official, officials_with_email
 from core.transitions import record_change, run_transition
 from core.uploads import check_upload, clean_original_name, save_with_file
 from core.validators import validate_plausible_date
 from notifications.services import outbox_write
-from organisations.models import Membership
+from organisations.selectors import members_to_notify
 from smallgrants.enums import SmallGrantStatus
 from smallgrants.models import SmallGrant
 
@@ -508,12 +507,7 @@ def ready_blockers(agreement):
 
 
 def _members(agreement):
-    return (
-        Membership.objects.filter(organisation_id=agreement.organisation_id, confirmed_at__isnull=False)
-        .exclude(user__email="")
-        .select_related("user")
-        .order_by("pk")
-    )
+    return members_to_notify(agreement.organisation_id)
 
 
 def _notify_members(agreement, *, event, key, context=None):
@@ -531,8 +525,7 @@ def _notify_members(agreement, *, event, key, context=None):
 
 def _notify_officials(agreement, *, event, key, context=None):
     context = {"agreement": agreement, "organisation": agreement.organisation, **(context or {})}
-    officials = get_user_model().objects.filter(groups__name=OFFICIAL, is_active=True).exclude(email="").order_by("pk")
-    for official in officials:
+    for official in officials_with_email():
         outbox_write(
             event=event,
             recipient=official.email,

@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -10,10 +9,10 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError, NotAllowed
 from core.permissions import ALLOW, deny, require
-from core.roles import OFFICIAL
+from core.roles import officials_with_email
 from core.transitions import run_transition
 from notifications.services import outbox_write
-from organisations.models import Membership
+from organisations.selectors import members_to_notify
 
 from .completeness import offer_blockers, parse_amount
 from .documents import store_submission_documents
@@ -77,15 +76,11 @@ def offer_section_save(*, application, actor, section, data, title=None):
 
 
 def _members(application):
-    return (
-        Membership.objects.filter(organisation_id=application.organisation_id, confirmed_at__isnull=False)
-        .exclude(user__email="")
-        .select_related("user")
-    )
+    return members_to_notify(application.organisation_id)
 
 
 def _officials():
-    return get_user_model().objects.filter(groups__name=OFFICIAL, is_active=True).exclude(email="")
+    return officials_with_email()
 
 
 def _submission_notices(application):

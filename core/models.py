@@ -5,6 +5,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .enums import LegalParameterKey
@@ -16,6 +17,26 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class UploadedFile(models.Model):
+    """A file someone uploaded, as ``core.uploads`` checked it: the shown name, digest, size and the
+    content type found in its bytes, who and when. Subclasses add ``file`` with their own folder."""
+
+    original_name = models.CharField(_("original file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), editable=False)
+    content_type = models.CharField(_("content type"), max_length=64, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.original_name
 
 
 class StatusChange(models.Model):

@@ -32,3 +32,16 @@ def is_approver(user):
 
 def is_administrator(user):
     return bool(user and user.is_authenticated and user.is_superuser)
+
+
+def officials_with_email():
+    """Active officials with an e-mail address, each once, oldest account first: who staff notices go to."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(groups__name=OFFICIAL, is_active=True)
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )

@@ -95,6 +95,17 @@ def my_memberships(user):
     )
 
 
+def members_to_notify(organisation_id):
+    """The confirmed memberships of active people with an e-mail address (``.user`` loaded), by pk:
+    whom an organisation's notices go to."""
+    return (
+        Membership.objects.filter(organisation_id=organisation_id, confirmed_at__isnull=False, user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user")
+        .order_by("pk")
+    )
+
+
 def organisation_members(organisation):
     """The organisation's memberships: pending requests first (oldest first), then members by name."""
     return (

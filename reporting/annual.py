@@ -24,7 +24,6 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Count, DecimalField, Q, Sum, Value
@@ -44,7 +43,7 @@ from core.money import pln
 from core.pdf import render_pdf
 from core.permissions import ALLOW, deny, require
 from core.public_cache import bump_version
-from core.roles import OFFICIAL, is_official
+from core.roles import is_official, officials_with_email
 from core.transitions import record_change
 from notifications.media import RESULTS, media_notice_write, outlets_for
 from notifications.services import outbox_write
@@ -440,13 +439,7 @@ def programme_report_reminders_write(*, today=None):
     days = int(legal_parameter(LegalParameterKey.PROGRAMME_REPORT_REMINDER_DAYS, on=today))
     if today < due - datetime.timedelta(days=days):
         return 0
-    officials = (
-        get_user_model()
-        .objects.filter(groups__name=OFFICIAL, is_active=True)
-        .exclude(email="")
-        .distinct()
-        .order_by("pk")
-    )
+    officials = officials_with_email()
     written = 0
     with transaction.atomic():
         for person in officials:

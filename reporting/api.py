@@ -29,7 +29,6 @@ from rest_framework.response import Response
 
 from agreements.models import Agreement
 from core.permissions import require
-from core.roles import is_approver, is_official
 
 from . import services
 from .content import clean_api, field_errors
@@ -159,16 +158,11 @@ class FundsReturnViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     filterset_fields = ["agreement", "report"]
 
     def get_queryset(self):
-        user = self.request.user
-        queryset = FundsReturn.objects.select_related("agreement")
-        if getattr(self, "swagger_fake_view", False) or not user.is_authenticated:
-            return queryset.none()
-        if not (is_official(user) or is_approver(user)):
-            queryset = queryset.filter(
-                agreement__organisation__memberships__user=user,
-                agreement__organisation__memberships__confirmed_at__isnull=False,
-            ).distinct()
-        return queryset.order_by("pk")
+        if getattr(self, "swagger_fake_view", False):
+            return FundsReturn.objects.none()
+        # A return is seen by whoever sees its agreement's reports (the same rule, on the same path).
+        visible = FundsReturn.objects.filter(visible_reports_q(self.request.user)).values("pk")
+        return FundsReturn.objects.filter(pk__in=visible).select_related("agreement").order_by("pk")
 
     @extend_schema(request=RecordReturnSerializer, responses=FundsReturnSerializer)
     @action(detail=True, methods=["post"])

@@ -12,7 +12,7 @@ from django_fsm import FSMField, FSMModelMixin, transition
 
 from agreements.models import Agreement
 from calls.models import AnnualProgramme
-from core.models import StoredDocument, TimeStampedModel
+from core.models import StoredDocument, TimeStampedModel, UploadedFile
 from core.money import MoneyField
 
 from .enums import ReportKind, ReportStatus, ReviewOutcome
@@ -130,28 +130,17 @@ def report_file_upload_to(instance, filename):
     return f"reports/{instance.sha256[:2]}/{instance.sha256}"
 
 
-class ReportAttachment(models.Model):
+class ReportAttachment(UploadedFile):
     """Part III: lists of participants, photos, publications (invoices stay at the organisation)."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="attachments")
-    original_name = models.CharField(_("original file name"), max_length=255)
     description = models.CharField(_("description"), max_length=300, blank=True)
     file = models.FileField(_("file"), upload_to=report_file_upload_to, max_length=255)
-    sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
-    size = models.PositiveBigIntegerField(_("size (bytes)"), editable=False)
-    content_type = models.CharField(_("content type"), max_length=64, editable=False)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["report", "uploaded_at", "pk"]
         verbose_name = _("report attachment")
         verbose_name_plural = _("report attachments")
-
-    def __str__(self):
-        return self.original_name
 
 
 class FundsReturn(TimeStampedModel):

@@ -5,29 +5,19 @@ per person and event (the dedupe key). Optional notices (``report_received`` to 
 sent only to those who did not turn them off (:func:`notifications.preferences.wants`).
 """
 
-from django.contrib.auth import get_user_model
-
-from core.roles import OFFICIAL
+from core.roles import officials_with_email
 from notifications.preferences import wants
 from notifications.services import outbox_write
-from organisations.models import Membership
+from organisations.selectors import members_to_notify
 
 
 def members(organisation_id):
     """The confirmed, active members of the organisation with an e-mail address."""
-    return [
-        membership.user
-        for membership in Membership.objects.filter(
-            organisation_id=organisation_id, confirmed_at__isnull=False, user__is_active=True
-        )
-        .exclude(user__email="")
-        .select_related("user")
-        .order_by("pk")
-    ]
+    return [membership.user for membership in members_to_notify(organisation_id)]
 
 
 def officials():
-    return list(get_user_model().objects.filter(groups__name=OFFICIAL, is_active=True).exclude(email="").order_by("pk"))
+    return list(officials_with_email())
 
 
 def _context(report, extra):

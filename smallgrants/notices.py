@@ -9,25 +9,19 @@
 | small_grant_comment | officials | no |
 """
 
-from django.contrib.auth import get_user_model
-
-from core.roles import OFFICIAL
+from core.roles import officials_with_email
 from notifications.media import CALLS, media_notice_write, outlets_for
 from notifications.preferences import wants
 from notifications.services import outbox_write
-from organisations.models import Membership
+from organisations.selectors import members_to_notify
 
 
 def members(small_grant):
-    return (
-        Membership.objects.filter(organisation_id=small_grant.organisation_id, confirmed_at__isnull=False)
-        .exclude(user__email="")
-        .select_related("user")
-    )
+    return members_to_notify(small_grant.organisation_id)
 
 
 def officials():
-    return get_user_model().objects.filter(groups__name=OFFICIAL, is_active=True).exclude(email="").distinct()
+    return officials_with_email()
 
 
 def _context(small_grant):

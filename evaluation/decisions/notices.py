@@ -1,11 +1,10 @@
 """Who is written to: one address per applicant (the rule is in the package's docstring), and officials."""
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from applications.completeness import section, text
-from core.roles import OFFICIAL
+from core.roles import officials_with_email
 from notifications.services import outbox_write
 from organisations.enums import MembershipRole
 from organisations.models import Membership
@@ -36,7 +35,7 @@ def applicant_address(application):
 
 
 def officials():
-    return get_user_model().objects.filter(groups__name=OFFICIAL, is_active=True).exclude(email="").order_by("pk")
+    return officials_with_email()
 
 
 def notify_officials(event, template, context, key):
